@@ -1,0 +1,1 @@
+"""The ``sticoop`` command line: thin wrappers over the library."""

@@ -1,0 +1,34 @@
+"""``sticoop info``: what dataset this is and how many rows each table holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sticoop.cli.app import app
+
+PathArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="datapackage.json or a directory holding one "
+        "[default: current directory if it holds one, else the bundled dataset]",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def info(path: PathArg = None) -> None:
+    """Show the dataset's name, version, location and per-table row counts."""
+    from sticoop.info import package_info
+
+    summary = package_info(path)
+    typer.echo(f"{summary.name} {summary.version}")
+    typer.echo(summary.title)
+    typer.echo(f"descriptor: {summary.descriptor_path}")
+    width = max(len(name) for name in summary.row_counts)
+    for name, count in summary.row_counts.items():
+        shown = "missing" if count is None else f"{count:>8,}"
+        typer.echo(f"  {name:<{width}}  {shown}")
