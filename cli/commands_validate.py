@@ -1,0 +1,47 @@
+"""``sticoop validate``: check a data package and report every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sticoop.cli.app import app
+
+FORMATS = ("text", "json", "github", "markdown")
+
+
+@app.command()
+def validate(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="datapackage.json or a directory holding one [default: the current directory "
+            "if it holds one, else the bundled dataset]",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}."),
+    ] = "text",
+    max_errors: Annotated[
+        int | None,
+        typer.Option("--max-errors", min=0, help="List at most N findings (all are counted)."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+) -> None:
+    """Validate a data package: files, cells, keys and the rules across tables.
+
+    Exit status: 0 valid, 1 invalid data, 2 usage or environment error.
+    """
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    from sticoop.validators.engine import validate as run
+    from sticoop.validators.report import render
+
+    report = run(path)
+    typer.echo(render(report, fmt, max_errors=max_errors, strict=strict))
+    if not report.passed(strict):
+        raise typer.Exit(1)

@@ -47,3 +47,65 @@ class QueryError(SticoopError):
     """A SQL query failed: syntax error, unknown table, forbidden operation (exit 2)."""
 
     code = "query"
+
+
+class ReleaseRefused(DataError):
+    """A release cannot be built or checked: invalid data or too small a version bump (exit 1)."""
+
+    code = "release-refused"
+
+
+class DownloadError(SticoopError):
+    """Base of the download errors; each subclass has its own exit code (3-9)."""
+
+    exit_code = 3
+    code = "download"
+
+
+class NetworkFailure(DownloadError):
+    """The server cannot be reached or answered with an HTTP error (exit 3)."""
+
+    exit_code = 3
+    code = "no-network"
+
+
+class UnknownVersion(DownloadError):
+    """The release index has no such version or format (exit 4)."""
+
+    exit_code = 4
+    code = "unknown-version"
+
+
+class ChecksumMismatch(DownloadError):
+    """A downloaded file's SHA-256 differs from the index's; the file was deleted (exit 5)."""
+
+    exit_code = 5
+    code = "checksum-mismatch"
+
+
+class TruncatedDownload(DownloadError):
+    """The transfer ended before all the bytes arrived (exit 6)."""
+
+    exit_code = 6
+    code = "truncated-download"
+
+
+class DiskWriteFailure(DownloadError):
+    """A downloaded or unpacked file cannot be written (exit 7)."""
+
+    exit_code = 7
+    code = "disk-write-failure"
+
+
+class UnsafeArchive(DownloadError):
+    """An archive holds absolute paths, '..', links or far more data than announced (exit 8)."""
+
+    exit_code = 8
+    code = "unsafe-archive"
+
+
+class IndexInvalid(DownloadError):
+    """The release index is not the JSON document sticoop expects (exit 9)."""
+
+    exit_code = 9
+    code = "index-invalid"

@@ -1,0 +1,361 @@
+"""DuckDB DDL generated from the descriptor: enum types, typed tables or views, keys, comments.
+
+Types always come from ``datapackage.json``; CSVs are read with the dialect spelled out and
+every column as text, then cast (no sniffing). Two shapes share one typed projection:
+
+- *views* over ``read_csv`` (lazy: a query reads only the files and columns it needs), used by
+  ``sticoop.connect`` and by the committed ``load.sql``;
+- *tables* with primary keys, foreign keys, NOT NULL and CHECK constraints, filled from the
+  CSVs, used by ``build_database`` for the release's ``.duckdb`` file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sticoop.descriptor import Field, ForeignKey, Package, Resource
+from sticoop.errors import DataError, EnvironmentProblem
+from sticoop.views import VIEWS
+
+if TYPE_CHECKING:
+    import duckdb
+
+# DuckDB's reserved keywords (``duckdb_keywords()``, category 'reserved'), fixed here so that
+# generated SQL does not change with the installed DuckDB version.
+_RESERVED = frozenset(
+    """all analyse analyze and any array as asc asymmetric both case cast check collate column
+    constraint create default deferrable desc describe distinct do else end except false fetch
+    for foreign from group having in initially intersect into lambda lateral leading limit not
+    null offset on only or order pivot pivot_longer pivot_wider placing primary qualify
+    references returning select show some summarize symmetric table then to trailing true union
+    unique unpivot using variadic when where window with""".split()
+)
+_SIMPLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_SCALAR_TYPES = {
+    "string": "VARCHAR",
+    "integer": "INTEGER",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+}
+_INDENT = "    "
+
+
+def ident(name: str) -> str:
+    """Quote an identifier only where DuckDB needs it."""
+    if _SIMPLE_NAME.fullmatch(name) and name not in _RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def enum_type_name(resource: Resource, field: Field) -> str:
+    """Name of the ENUM type of an enum column: ``<table>_<column>``."""
+    return f"{resource.name}_{field.name}"
+
+
+def column_type(resource: Resource, field: Field) -> str:
+    """The DuckDB type of a column, from the descriptor alone."""
+    if field.enum is not None:
+        return ident(enum_type_name(resource, field))
+    return _SCALAR_TYPES[field.type]
+
+
+def type_statements(pkg: Package, *, if_not_exists: bool = False) -> list[str]:
+    """``CREATE TYPE … AS ENUM`` for every enum column, values in descriptor order."""
+    guard = " IF NOT EXISTS" if if_not_exists else ""
+    out = []
+    for res in pkg.resources:
+        for f in res.fields:
+            if f.enum is not None:
+                values = ", ".join(literal(v) for v in f.enum)
+                out.append(f"CREATE TYPE{guard} {ident(enum_type_name(res, f))} AS ENUM ({values});")
+    return out
+
+
+def _dialect(pkg: Package, res: Resource) -> dict[str, Any]:
+    for raw in pkg.raw.get("resources", []):
+        if isinstance(raw, dict) and raw.get("name") == res.name:
+            dialect = raw.get("dialect")
+            return dialect if isinstance(dialect, dict) else {}
+    return {}
+
+
+def _missing_values(pkg: Package, res: Resource) -> list[str]:
+    for raw in pkg.raw.get("resources", []):
+        if isinstance(raw, dict) and raw.get("name") == res.name:
+            values = (raw.get("schema") or {}).get("missingValues", [""])
+            return [str(v) for v in values]
+    return [""]
+
+
+def read_csv_call(pkg: Package, res: Resource, path: str) -> str:
+    """``read_csv(...)`` of one resource: dialect spelled out, every column VARCHAR, no sniffing."""
+    dialect = _dialect(pkg, res)
+    quote = str(dialect.get("quoteChar", '"'))
+    escape = quote if dialect.get("doubleQuote", True) else str(dialect.get("escapeChar", quote))
+    columns = ", ".join(f"{literal(f.name)}: 'VARCHAR'" for f in res.fields)
+    options = [
+        literal(path),
+        f"columns = {{{columns}}}",
+        f"delim = {literal(str(dialect.get('delimiter', ',')))}",
+        f"quote = {literal(quote)}",
+        f"escape = {literal(escape)}",
+        f"header = {'true' if dialect.get('header', True) else 'false'}",
+        "auto_detect = false",
+    ]
+    missing = _missing_values(pkg, res)
+    if missing != [""]:
+        options.append(f"nullstr = [{', '.join(literal(v) for v in missing)}]")
+    return "read_csv(\n" + ",\n".join(_INDENT * 2 + o for o in options) + f"\n{_INDENT})"
+
+
+def cast_expression(resource: Resource, field: Field) -> str:
+    """Expression turning the text column into its descriptor type (strict for booleans)."""
+    col = ident(field.name)
+    if field.type == "string" and field.enum is None:
+        return col
+    if field.type == "boolean":
+        trues = ", ".join(literal(v) for v in field.true_values)
+        falses = ", ".join(literal(v) for v in field.false_values)
+        where = literal(f"{resource.name}.{field.name}: not a boolean: ")
+        return (
+            f"CASE WHEN {col} IN ({trues}) THEN true WHEN {col} IN ({falses}) THEN false "
+            f"WHEN {col} IS NULL THEN NULL ELSE error({where} || {col}) END"
+        )
+    return f"CAST({col} AS {column_type(resource, field)})"
+
+
+def typed_select(pkg: Package, res: Resource, path: str) -> str:
+    """``SELECT <typed columns> FROM read_csv(...)`` for one resource."""
+    cols = []
+    for f in res.fields:
+        expr = cast_expression(res, f)
+        cols.append(expr if expr == ident(f.name) else f"{expr} AS {ident(f.name)}")
+    body = (",\n" + _INDENT).join(cols)
+    return f"SELECT\n{_INDENT}{body}\nFROM {read_csv_call(pkg, res, path)}"
+
+
+def comment_statements(res: Resource, kind: str) -> list[str]:
+    """``COMMENT ON TABLE|VIEW`` and ``COMMENT ON COLUMN`` from the descriptor's descriptions."""
+    out = []
+    about = res.title + (f": {res.description}" if res.description else "")
+    out.append(f"COMMENT ON {kind} {ident(res.name)} IS {literal(about)};")
+    for f in res.fields:
+        if f.description:
+            target = f"{ident(res.name)}.{ident(f.name)}"
+            out.append(f"COMMENT ON COLUMN {target} IS {literal(f.description)};")
+    return out
+
+
+def _check_constraints(f: Field) -> list[str]:
+    col = ident(f.name)
+    checks = []
+    if f.pattern is not None and f.type == "string" and f.enum is None:
+        checks.append(f"regexp_full_match({col}, {literal(f.pattern)})")
+    if f.max_length is not None:
+        checks.append(f"length({col}) <= {int(f.max_length)}")
+    if f.minimum is not None:
+        checks.append(f"{col} >= {f.minimum}")
+    if f.maximum is not None:
+        checks.append(f"{col} <= {f.maximum}")
+    return checks
+
+
+def enforceable_foreign_keys(pkg: Package, res: Resource) -> list[ForeignKey]:
+    """Foreign keys DuckDB can enforce: those whose target columns are the target's primary key.
+
+    (Others, like a composite key into a non-unique column pair, stay the validator's job.)
+    """
+    out = []
+    for fk in res.foreign_keys:
+        target = pkg.resource(fk.resource)
+        if tuple(fk.ref_fields) == tuple(target.primary_key):
+            out.append(fk)
+    return out
+
+
+def create_table_statement(pkg: Package, res: Resource) -> str:
+    """``CREATE TABLE`` with NOT NULL, CHECK, PRIMARY KEY and FOREIGN KEY constraints."""
+    lines = []
+    for f in res.fields:
+        parts = [ident(f.name), column_type(res, f)]
+        if f.required or f.name in res.primary_key:
+            parts.append("NOT NULL")
+        parts += [f"CHECK ({c})" for c in _check_constraints(f)]
+        lines.append(" ".join(parts))
+    if res.primary_key:
+        lines.append(f"PRIMARY KEY ({', '.join(ident(c) for c in res.primary_key)})")
+    for fk in enforceable_foreign_keys(pkg, res):
+        cols = ", ".join(ident(c) for c in fk.fields)
+        refs = ", ".join(ident(c) for c in fk.ref_fields)
+        lines.append(f"FOREIGN KEY ({cols}) REFERENCES {ident(fk.resource)} ({refs})")
+    body = (",\n" + _INDENT).join(lines)
+    return f"CREATE TABLE {ident(res.name)} (\n{_INDENT}{body}\n);"
+
+
+def table_order(pkg: Package) -> list[Resource]:
+    """Resources ordered so every referenced table comes before the tables referencing it."""
+    done: list[str] = []
+    pending = list(pkg.resources)
+    while pending:
+        for res in pending:
+            deps = {fk.resource for fk in enforceable_foreign_keys(pkg, res)} - {res.name}
+            if deps <= set(done):
+                done.append(res.name)
+                pending.remove(res)
+                break
+        else:
+            names = ", ".join(r.name for r in pending)
+            raise DataError(f"foreign keys between tables form a cycle: {names}")
+    return [pkg.resource(n) for n in done]
+
+
+def ddl_statements(pkg: Package) -> list[str]:
+    """Enum types, tables with keys and constraints, and comments, in creation order."""
+    out = type_statements(pkg)
+    ordered = table_order(pkg)
+    out += [create_table_statement(pkg, res) for res in ordered]
+    for res in ordered:
+        out += comment_statements(res, "TABLE")
+    return out
+
+
+def view_statements(pkg: Package, *, base: str | Path | None = None) -> list[str]:
+    """Typed views over the CSVs, with comments.
+
+    ``base=None`` writes the descriptor's relative paths (``resources/x.csv``, resolved from
+    the current directory, as ``load.sql`` needs); otherwise paths are joined to ``base``.
+    """
+    out = type_statements(pkg, if_not_exists=True)
+    for res in pkg.resources:
+        path = res.path if base is None else str(Path(base) / res.path)
+        out.append(f"CREATE OR REPLACE VIEW {ident(res.name)} AS\n{typed_select(pkg, res, path)};")
+        out += comment_statements(res, "VIEW")
+    return out
+
+
+def convenience_view_statements() -> list[str]:
+    """The convenience views (``sticoop.views``) with their comments."""
+    out = []
+    for view in VIEWS:
+        out.append(f"CREATE OR REPLACE VIEW {view.name} AS\n{view.sql.strip()};")
+        out.append(f"COMMENT ON VIEW {view.name} IS {literal(view.description)};")
+    return out
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the convenience views over the tables (or views) named as the descriptor's."""
+    _execute_all(con, convenience_view_statements())
+
+
+def load_sql(pkg: Package) -> str:
+    """The text of ``load.sql``: typed views over ``resources/*.csv`` plus convenience views.
+
+    Run from a clone with any DuckDB client: ``duckdb -c ".read load.sql"``.
+    """
+    header = [
+        f"-- {pkg.title} ({pkg.name}): typed DuckDB views over the CSVs.",
+        "-- Generated from datapackage.json by sticoop; do not edit by hand.",
+        "-- Run from the repository root, e.g.  duckdb -cmd '.read load.sql'",
+        "-- or, in Python,  duckdb.connect().execute(open('load.sql').read())",
+    ]
+    body = view_statements(pkg) + convenience_view_statements()
+    return "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n"
+
+
+def _execute_all(con: duckdb.DuckDBPyConnection, statements: Iterable[str]) -> None:
+    for statement in statements:
+        con.execute(statement)
+
+
+def _self_keys(res: Resource) -> list[ForeignKey]:
+    return [fk for fk in res.foreign_keys if fk.resource == res.name]
+
+
+def _fill_table(con: duckdb.DuckDBPyConnection, pkg: Package, res: Resource) -> None:
+    """Insert a resource's rows; with self-references, parents before children."""
+    select = typed_select(pkg, res, str(pkg.csv_path(res.name)))
+    name = ident(res.name)
+    self_keys = [fk for fk in _self_keys(res) if fk in enforceable_foreign_keys(pkg, res)]
+    order = ", ".join(ident(c) for c in res.primary_key) or "ALL"
+    if not self_keys:
+        con.execute(f"INSERT INTO {name} {select}\nORDER BY {order}")
+        return
+    con.execute(f"CREATE TEMP TABLE stage AS {select}")
+    same_row = " AND ".join(f"t.{ident(c)} = s.{ident(c)}" for c in res.primary_key)
+    conditions = [f"NOT EXISTS (SELECT 1 FROM {name} t WHERE {same_row})"]
+    for fk in self_keys:
+        nulls = " OR ".join(f"s.{ident(c)} IS NULL" for c in fk.fields)
+        match = " AND ".join(
+            f"t.{ident(r)} = s.{ident(c)}" for c, r in zip(fk.fields, fk.ref_fields, strict=True)
+        )
+        conditions.append(f"({nulls} OR EXISTS (SELECT 1 FROM {name} t WHERE {match}))")
+    insert = f"INSERT INTO {name} SELECT s.* FROM stage s WHERE " + " AND ".join(conditions)
+    pk = ", ".join(f"s.{ident(c)}" for c in res.primary_key)
+    total = con.execute("SELECT count(*) FROM stage").fetchone()[0]
+    loaded = 0
+    while loaded < total:
+        added = con.execute(f"{insert}\nORDER BY {pk}").fetchone()[0]
+        if added == 0:
+            raise DataError(
+                f"{res.name}: {total - loaded} rows reference rows of the same table that are "
+                "missing or form a cycle",
+                hint="run 'sticoop validate'",
+            )
+        loaded += added
+    con.execute("DROP TABLE stage")
+
+
+def build_database(pkg: Package, dest: Path) -> None:
+    """Write a ``.duckdb`` file with typed tables, keys, comments and the convenience views.
+
+    Written to a temporary file beside ``dest`` and moved into place, so ``dest`` is either the
+    old file or the complete new one.
+    """
+    import duckdb
+
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            _execute_all(con, type_statements(pkg))
+            for res in table_order(pkg):
+                con.execute(create_table_statement(pkg, res))
+                _fill_table(con, pkg, res)
+                _execute_all(con, comment_statements(res, "TABLE"))
+            create_views(con)
+            con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            raise DataError(
+                f"building {dest.name}: {exc}", hint="run 'sticoop validate' first"
+            ) from None
+        finally:
+            con.close()
+        os.replace(tmp, dest)
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot write {dest}: {exc.strerror}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def table_names(pkg: Package) -> list[str]:
+    """The descriptor's table names."""
+    return pkg.resource_names
+
+
+def view_names() -> Sequence[str]:
+    """The convenience views' names."""
+    return [v.name for v in VIEWS]

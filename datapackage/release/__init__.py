@@ -1,0 +1,4 @@
+"""Versioned releases: version checks, diffs, release builds, the release index and downloads.
+
+Submodules import their heavy libraries (duckdb, pyarrow) lazily, inside functions.
+"""

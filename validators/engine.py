@@ -1,0 +1,147 @@
+"""``validate(path)``: run every check over a data package and collect the findings."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sticoop.descriptor import Package, Resource, load_package
+from sticoop.errors import DescriptorError
+from sticoop.validators.cell_rules import cell_rules
+from sticoop.validators.crosstable import RULES, TableRule, retired_rules
+from sticoop.validators.findings import Finding, Report, truncate
+from sticoop.validators.keys import cycle_sql, fk_missing_sql, pk_duplicate_sql, self_references
+from sticoop.validators.loading import OK, UNUSABLE, LoadedTable, load_table
+from sticoop.validators.sql_cells import cell_check_sql
+
+MEMORY_LIMIT = "1GB"
+
+
+def validate(path: str | Path | None = None) -> Report:
+    """Validate the package at PATH (datapackage.json, its directory, or None for the default).
+
+    Never writes into the data directory: DuckDB works in memory and spills to a private
+    temporary directory.
+    """
+    try:
+        pkg = load_package(path)
+    except DescriptorError as exc:
+        report = Report(descriptor=exc.path)
+        report.add(Finding(code=exc.code, message=exc.message, file=exc.path))
+        return report
+    report = Report(descriptor=str(pkg.descriptor_path))
+    with _duckdb() as con:
+        loaded = {r.name: load_table(con, r, pkg.csv_path(r.name)) for r in pkg.resources}
+        for table in loaded.values():
+            report.extend(table.findings)
+            report.tables[table.resource.name] = table.rows
+        for table in loaded.values():
+            if table.state != UNUSABLE:
+                report.extend(_cell_findings(con, table))
+        report.extend(_key_findings(con, pkg, loaded))
+        report.extend(_rule_findings(con, pkg, loaded))
+    return report
+
+
+@contextmanager
+def _duckdb() -> Iterator:
+    import duckdb
+
+    spill = tempfile.mkdtemp(prefix="sticoop-validate-")
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+    try:
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _cell_findings(con, table: LoadedTable) -> list[Finding]:
+    res = table.resource
+    messages = {
+        (f.name, r.code): r.message for f in res.fields for r in cell_rules(f)
+    }
+    columns = table.columns
+    cursor = con.execute(cell_check_sql(res, res.name, columns))
+    names = [d[0] for d in cursor.description]
+    findings = []
+    while batch := cursor.fetchmany(10_000):
+        for row in batch:
+            record = dict(zip(names, row, strict=True))
+            for col in columns:
+                code = record[f"f:{col}"]
+                if code is None:
+                    continue
+                message = messages.get((col, code), "required cell is empty")
+                findings.append(
+                    Finding(code=code, message=f"{col}: {message}", table=res.name,
+                            file=table.file, line=record["__line"], column=col,
+                            record_id=record["__rid"] or None, value=truncate(record[col]))
+                )
+    return findings
+
+
+def _usable(loaded: dict[str, LoadedTable], name: str, columns: tuple[str, ...] = ()) -> bool:
+    table = loaded.get(name)
+    if table is None or table.state == UNUSABLE:
+        return False
+    return all(c in table.columns for c in columns)
+
+
+def _key_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Finding]:
+    findings: list[Finding] = []
+    for res in pkg.resources:
+        if res.primary_key and _usable(loaded, res.name, res.primary_key):
+            findings += _run(con, "pk-duplicate", pk_duplicate_sql(res), loaded)
+        for fk in res.foreign_keys:
+            if _usable(loaded, res.name, fk.fields) and loaded[fk.resource].state == OK:
+                findings += _run(con, "fk-missing", fk_missing_sql(res, fk), loaded)
+        for fk in self_references(res):
+            if loaded[res.name].state == OK:
+                findings += _run(con, "hierarchy-cycle", cycle_sql(res, fk), loaded)
+    return findings
+
+
+def _rule_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in RULES + retired_rules(_retirable(pkg)):
+        if all(t in loaded and loaded[t].state == OK for t in rule.tables):
+            findings += _run_rule(con, rule, loaded)
+    return findings
+
+
+def _retirable(pkg: Package) -> dict[str, str]:
+    """Tables an id can be retired from (the retired_ids.table_name vocabulary) and their PKs."""
+    try:
+        names = pkg.resource("retired_ids").field("table_name").enum or ()
+    except KeyError:
+        return {}
+    tables: dict[str, Resource] = {r.name: r for r in pkg.resources}
+    return {
+        n: tables[n].primary_key[0]
+        for n in names
+        if n in tables and len(tables[n].primary_key) == 1
+    }
+
+
+def _run_rule(con, rule: TableRule, loaded: dict[str, LoadedTable]) -> list[Finding]:
+    import duckdb
+
+    try:
+        return _run(con, rule.code, rule.sql, loaded)
+    except duckdb.Error as exc:
+        return [Finding(code="descriptor-invalid",
+                        message=f"rule {rule.code} cannot run on this descriptor: "
+                                f"{str(exc).splitlines()[0]}")]
+
+
+def _run(con, code: str, sql: str, loaded: dict[str, LoadedTable]) -> list[Finding]:
+    rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY 1, 2").fetchall()
+    return [
+        Finding(code=code, message=str(msg), table=tbl, file=loaded[tbl].file, line=line,
+                column=col, record_id=rid or None, value=truncate(val))
+        for tbl, line, col, rid, val, msg in rows
+    ]

@@ -1,0 +1,258 @@
+"""Load each CSV into DuckDB as all-text columns, with the physical line of every row.
+
+Fast path: DuckDB's parallel CSV reader; the line of a row is its insertion order + 2, which
+holds when every record is one line (checked against the scan's line count). Slow path, for
+files with multi-line records, blank lines or rows of the wrong width: Python's csv module
+records each row's starting line and reports rows of the wrong width.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sticoop.descriptor import Resource
+from sticoop.validators.filescan import FileScan, scan_file
+from sticoop.validators.findings import Finding, truncate
+from sticoop.validators.sql_cells import quote_ident, quote_literal
+
+OK, DEGRADED, UNUSABLE = "ok", "degraded", "unusable"
+BATCH = 100_000
+MAX_LINE = 256 * 1024 * 1024
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class LoadedTable:
+    """A table as loaded: which descriptor columns it has and whether rules can use it."""
+
+    resource: Resource
+    file: str
+    state: str = OK
+    columns: list[str] = field(default_factory=list)
+    rows: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def finding(self, code: str, message: str, **where: object) -> None:
+        self.findings.append(
+            Finding(code=code, message=message, table=self.resource.name, file=self.file, **where)
+        )
+
+
+def display_path(path: Path) -> str:
+    """PATH relative to the working directory when inside it (as CI annotations want)."""
+    rel = os.path.relpath(path.resolve(), Path.cwd().resolve())
+    return rel if not rel.startswith("..") else str(path)
+
+
+def load_table(con, resource: Resource, path: Path) -> LoadedTable:
+    """Check the file and header, load the rows, and create a view named after the table."""
+    table = LoadedTable(resource, display_path(path))
+    header, scan = _check_file(table, path)
+    if header is not None and scan is not None:
+        width = len(header)
+        raw = f"raw_{resource.name}"
+        if _load_fast(con, raw, path, width, scan):
+            line_expr = "rowid + 2"
+        else:
+            _load_slow(con, raw, path, width, table)
+            line_expr = "__line"
+        table.rows = con.execute(f"SELECT count(*) FROM {quote_ident(raw)}").fetchone()[0]
+        _create_view(con, table, header, raw, line_expr)
+    else:
+        _create_empty_view(con, resource)
+    return table
+
+
+def _check_file(table: LoadedTable, path: Path) -> tuple[list[str] | None, FileScan | None]:
+    """File-level findings; returns the parsed header and scan, or Nones when unusable."""
+    if not path.is_file():
+        table.state = UNUSABLE
+        table.finding("file-missing", f"file not found: {table.file}")
+        return None, None
+    try:
+        scan = scan_file(path)
+    except OSError as exc:
+        table.state = UNUSABLE
+        table.finding("file-missing", f"cannot read {table.file}: {exc.strerror}")
+        return None, None
+    _file_findings(table, scan)
+    if scan.fatal or scan.header is None or not scan.header.strip():
+        if not scan.fatal:
+            table.finding("file-empty", "the file has no header row", line=1)
+        table.state = UNUSABLE
+        return None, None
+    header = next(csv.reader([scan.header]))
+    _header_findings(table, header)
+    return (header, scan) if table.state != UNUSABLE else (None, None)
+
+
+def _file_findings(table: LoadedTable, scan: FileScan) -> None:
+    if scan.size == 0:
+        table.finding("file-empty", "the file is empty (0 bytes)")
+    if scan.nul_line is not None:
+        table.finding("binary-file", "NUL byte: this is not a text CSV", line=scan.nul_line)
+    if scan.invalid_utf8 is not None:
+        line, raw = scan.invalid_utf8
+        table.finding(
+            "encoding-invalid",
+            f"not UTF-8 (bytes {raw}); re-save the file as UTF-8",
+            line=line,
+            value=raw,
+        )
+    if scan.bom:
+        table.finding("bom", "the file starts with a UTF-8 byte-order mark; remove it", line=1)
+    if scan.cr.count:
+        table.finding(
+            "line-ending",
+            f"{scan.cr.count:,} line(s) end in CR/CRLF instead of LF (first shown)",
+            line=scan.cr.lines[0],
+        )
+    for line in scan.blank.lines:
+        table.finding("blank-line", "blank line", line=line)
+    for line in scan.not_nfc.lines:
+        table.finding("not-nfc", "text is not Unicode NFC; normalise it (sticoop fmt)", line=line)
+
+
+def _header_findings(table: LoadedTable, header: list[str]) -> None:
+    expected = table.resource.field_names
+    if len(header) == 1 and len(expected) > 1 and any(d in header[0] for d in ";\t|"):
+        table.state = UNUSABLE
+        table.finding(
+            "delimiter",
+            "the header does not split on commas; save the file as comma-separated CSV",
+            line=1,
+            value=truncate(header[0]),
+        )
+        return
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            table.finding("header-duplicate-column", f"column {name!r} appears twice",
+                          line=1, column=name)
+            table.state = DEGRADED
+        seen.add(name)
+        if name not in expected:
+            table.finding("header-unknown-column", f"column {name!r} is not in the descriptor",
+                          line=1, column=name)
+            table.state = DEGRADED
+    for name in expected:
+        if name not in seen:
+            table.finding("header-missing-column", f"column {name!r} is missing",
+                          line=1, column=name)
+            table.state = DEGRADED
+    present = [h for h in header if h in expected]
+    if table.state == OK and present != expected:
+        table.finding(
+            "header-order",
+            f"columns must be in the order: {', '.join(expected)}",
+            line=1,
+            value=truncate(",".join(header)),
+        )
+    table.columns = [name for name in expected if name in seen]
+
+
+def _read_csv_sql(path: Path, width: int, **options: object) -> str:
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    extra = "".join(f", {k}={v}" for k, v in options.items())
+    return (
+        f"read_csv({quote_literal(path)}, columns={{{cols}}}, header=true, delim=',', "
+        f"quote='\"', escape='\"', auto_detect=false, max_line_size={MAX_LINE}{extra})"
+    )
+
+
+def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan) -> bool:
+    """Bulk-load with DuckDB; False (and nothing loaded) when the fast path cannot be trusted."""
+    if scan.blank.count:
+        return False
+    sql = _read_csv_sql(path, width, store_rejects="true", strict_mode="true")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {quote_ident(raw)} AS SELECT * FROM {sql}")
+    except Exception:  # DuckDB could not parse it at all: let the slow path explain why
+        return False
+    rows = con.execute(f"SELECT count(*) FROM {quote_ident(raw)}").fetchone()[0]
+    rejects = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
+    con.execute("DELETE FROM reject_errors")
+    if rejects == 0 and rows == scan.lines - 1:
+        return True
+    con.execute(f"DROP TABLE {quote_ident(raw)}")
+    return False
+
+
+def _records(path: Path, table: LoadedTable) -> Iterator[tuple[int, list[str]]]:
+    """(starting line, cells) for each record after the header."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        previous = 0
+        try:
+            for cells in reader:
+                start, previous = previous + 1, reader.line_num
+                if start > 1 and cells:
+                    yield start, cells
+        except csv.Error as exc:
+            table.finding("csv-syntax", f"CSV syntax error: {exc}", line=previous + 1)
+            table.state = DEGRADED
+
+
+def _load_slow(con, raw: str, path: Path, width: int, table: LoadedTable) -> None:
+    import pyarrow as pa
+
+    names = [f"c{i}" for i in range(width)] + ["__line"]
+    con.execute(
+        f"CREATE OR REPLACE TABLE {quote_ident(raw)} ("
+        + ", ".join(f"{n} VARCHAR" for n in names[:-1])
+        + ", __line BIGINT)"
+    )
+    batch: list[list] = [[] for _ in names]
+
+    def flush() -> None:
+        if batch[-1]:
+            arrow = pa.table(dict(zip(names, batch, strict=True)))  # noqa: F841
+            con.execute(f"INSERT INTO {quote_ident(raw)} SELECT * FROM arrow")
+            for col in batch:
+                col.clear()
+
+    for line, cells in _records(path, table):
+        if len(cells) != width:
+            table.finding(
+                "row-width",
+                f"{len(cells)} cells, expected {width} (as many as the header)",
+                line=line,
+                value=truncate(",".join(cells)),
+            )
+            table.state = DEGRADED  # rows are missing: rules across tables would mislead
+            continue
+        for i, cell in enumerate(cells):
+            batch[i].append(cell if cell != "" else None)
+        batch[-1].append(line)
+        if len(batch[-1]) >= BATCH:
+            flush()
+    flush()
+
+
+def _create_view(con, table: LoadedTable, header: list[str], raw: str, line_expr: str) -> None:
+    position = {}
+    for i, name in enumerate(header):
+        position.setdefault(name, i)
+    cols = [
+        f"c{position[f.name]} AS {quote_ident(f.name)}"
+        if f.name in position
+        else f"NULL::VARCHAR AS {quote_ident(f.name)}"
+        for f in table.resource.fields
+    ]
+    con.execute(
+        f"CREATE OR REPLACE VIEW {quote_ident(table.resource.name)} AS SELECT "
+        f"{line_expr} AS __line, {', '.join(cols)} FROM {quote_ident(raw)}"
+    )
+
+
+def _create_empty_view(con, resource: Resource) -> None:
+    cols = ", ".join(f"NULL::VARCHAR AS {quote_ident(f.name)}" for f in resource.fields)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {quote_ident(resource.name)} AS "
+        f"SELECT NULL::BIGINT AS __line, {cols} WHERE false"
+    )

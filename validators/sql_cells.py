@@ -1,0 +1,77 @@
+"""Compile cell rules to one DuckDB query per table (one pass over the rows)."""
+
+from __future__ import annotations
+
+from sticoop.descriptor import Field, Resource
+from sticoop.validators.cell_rules import ISO_DATE, CellRule, cell_rules
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _literal_list(values: object) -> str:
+    return ", ".join(quote_literal(v) for v in values)  # type: ignore[union-attr]
+
+
+def rule_sql(rule: CellRule, col: str) -> str:
+    """SQL that is true when the non-null cell COL breaks RULE."""
+    kind, arg = rule.kind, rule.arg
+    if kind == "search":
+        return f"regexp_matches({col}, {quote_literal(arg)})"
+    if kind == "full":
+        return f"NOT regexp_full_match({col}, {quote_literal(arg)})"
+    if kind == "in":
+        return f"{col} NOT IN ({_literal_list(arg)})"
+    if kind == "in_lower":
+        return f"lower({col}) IN ({_literal_list(arg)})"
+    if kind == "prefix":
+        return f"left({col}, 1) IN ({_literal_list(arg)})"
+    if kind == "date":
+        return (
+            f"(NOT regexp_full_match({col}, {quote_literal(ISO_DATE)}) "
+            f"OR TRY_CAST({col} AS DATE) IS NULL)"
+        )
+    if kind == "max_len":
+        return f"length({col}) > {int(arg)}"  # type: ignore[call-overload]
+    if kind == "range":
+        lo, hi = arg  # type: ignore[misc]
+        parts = []
+        if lo is not None:
+            parts.append(f"TRY_CAST({col} AS DOUBLE) < {lo}")
+        if hi is not None:
+            parts.append(f"TRY_CAST({col} AS DOUBLE) > {hi}")
+        return "(" + " OR ".join(parts) + ")"
+    raise ValueError(f"unknown rule kind {kind!r}")
+
+
+def field_case_sql(field: Field) -> str:
+    """A CASE expression giving the code of the first rule the cell breaks, else NULL."""
+    col = quote_ident(field.name)
+    branches = [f"WHEN {col} IS NULL THEN "
+                + ("'required-missing'" if field.required else "NULL")]
+    branches += [f"WHEN {rule_sql(r, col)} THEN {quote_literal(r.code)}" for r in cell_rules(field)]
+    return "CASE " + " ".join(branches) + " END"
+
+
+def record_id_sql(resource: Resource, alias: str = "") -> str:
+    """Expression rendering the primary key as ``a/b/c`` (the record id in findings)."""
+    prefix = f"{alias}." if alias else ""
+    cols = [f"coalesce({prefix}{quote_ident(c)}, '')" for c in resource.primary_key]
+    return f"concat_ws('/', {', '.join(cols)})" if cols else "NULL"
+
+
+def cell_check_sql(resource: Resource, view: str, columns: list[str]) -> str:
+    """One query returning a row per row with at least one bad cell, a code column per field."""
+    fields = [f for f in resource.fields if f.name in columns]
+    flags = ", ".join(f"{field_case_sql(f)} AS {quote_ident('f:' + f.name)}" for f in fields)
+    values = ", ".join(quote_ident(f.name) for f in fields)
+    any_flag = " OR ".join(f"{quote_ident('f:' + f.name)} IS NOT NULL" for f in fields)
+    return (
+        f"SELECT * FROM (SELECT __line, {record_id_sql(resource)} AS __rid, {values}, {flags} "
+        f"FROM {quote_ident(view)}) WHERE {any_flag} ORDER BY __line"
+    )
