@@ -41,7 +41,7 @@ def root(
 
 def _register_commands() -> None:
     # Each module adds its commands to ``app``; importing them is cheap (no heavy imports).
-    from sticoop.cli import commands_fmt, commands_info, commands_validate  # noqa: F401
+    from sticoop.cli import commands_fmt, commands_info, commands_sql, commands_validate  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -32,7 +32,7 @@ _RESERVED = frozenset(
     for foreign from group having in initially intersect into lambda lateral leading limit not
     null offset on only or order pivot pivot_longer pivot_wider placing primary qualify
     references returning select show some summarize symmetric table then to trailing true union
-    unique unpivot using variadic when where window with""".split()
+    unique unpivot using variadic when where window with""".split()  # noqa: SIM905
 )
 _SIMPLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _SCALAR_TYPES = {
@@ -77,7 +77,8 @@ def type_statements(pkg: Package, *, if_not_exists: bool = False) -> list[str]:
         for f in res.fields:
             if f.enum is not None:
                 values = ", ".join(literal(v) for v in f.enum)
-                out.append(f"CREATE TYPE{guard} {ident(enum_type_name(res, f))} AS ENUM ({values});")
+                name = ident(enum_type_name(res, f))
+                out.append(f"CREATE TYPE{guard} {name} AS ENUM ({values});")
     return out
 
 
@@ -243,18 +244,28 @@ def view_statements(pkg: Package, *, base: str | Path | None = None) -> list[str
     return out
 
 
-def convenience_view_statements() -> list[str]:
-    """The convenience views (``sticoop.views``) with their comments."""
+def convenience_view_statements(available: Iterable[str] | None = None) -> list[str]:
+    """The convenience views (``sticoop.views``) with their comments; with AVAILABLE, only
+    those whose tables are all among AVAILABLE."""
+    have = None if available is None else set(available)
     out = []
     for view in VIEWS:
+        if have is not None and not set(view.requires) <= have:
+            continue
         out.append(f"CREATE OR REPLACE VIEW {view.name} AS\n{view.sql.strip()};")
         out.append(f"COMMENT ON VIEW {view.name} IS {literal(view.description)};")
     return out
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the convenience views over the tables (or views) named as the descriptor's."""
-    _execute_all(con, convenience_view_statements())
+    """Create the convenience views over the tables (or views) named as the descriptor's.
+
+    A view is skipped when a table it reads is absent (a package with other tables).
+    """
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()
+    _execute_all(con, convenience_view_statements(row[0] for row in rows))
 
 
 def load_sql(pkg: Package) -> str:
@@ -268,7 +279,7 @@ def load_sql(pkg: Package) -> str:
         "-- Run from the repository root, e.g.  duckdb -cmd '.read load.sql'",
         "-- or, in Python,  duckdb.connect().execute(open('load.sql').read())",
     ]
-    body = view_statements(pkg) + convenience_view_statements()
+    body = view_statements(pkg) + convenience_view_statements(pkg.resource_names)
     return "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n"
 
 

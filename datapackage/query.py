@@ -119,7 +119,7 @@ def connect(data: str | Path | None = None, *, sandbox: bool = False) -> duckdb.
         try:
             con = duckdb.connect(str(source.database), read_only=True)
         except duckdb.Error as exc:
-            raise UsageError(f"{source.database}: cannot open as a DuckDB database: {exc}") from None
+            raise UsageError(f"{source.database}: not a readable DuckDB database: {exc}") from None
         if sandbox:
             _sandbox(con, [])
         return con
@@ -161,7 +161,7 @@ def statement_type(sql: str) -> tuple[str, str]:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise QueryError(str(exc), hint="check the SQL syntax") from None
+        raise QueryError(str(exc)) from None
     if not statements:
         raise QueryError("no SQL statement given")
     if len(statements) > 1:
@@ -222,16 +222,20 @@ def run_query(
     """
     import duckdb
 
-    text = check_read_only(sql)
     con = connect(data, sandbox=True)
     try:
         try:
+            text = check_read_only(sql)
             relation = con.sql(text, params=dict(params) if params else None)
             if relation is None:
                 raise QueryError("the statement returned no result")
             return relation.to_arrow_table()
         except duckdb.Error as exc:
             raise QueryError(str(exc), hint=_hint_for(exc, con)) from None
+        except QueryError as exc:
+            if exc.hint is None:
+                exc.hint = _hint_for(exc, con)
+            raise
     finally:
         con.close()
 

@@ -15,6 +15,7 @@ class View:
     name: str
     description: str
     sql: str
+    requires: tuple[str, ...]  # the tables (or views) it reads
 
 
 AGREEMENT_OVERVIEW = View(
@@ -70,6 +71,7 @@ LEFT JOIN party_lists pl ON pl.agreement_id = a.agreement_id
 LEFT JOIN sector_lists sl ON sl.agreement_id = a.agreement_id
 ORDER BY a.agreement_id
 """,
+    ("agreements", "events", "agreement_parties", "parties", "agreement_sectors", "sectors"),
 )
 
 EVENT_OVERVIEW = View(
@@ -129,6 +131,7 @@ LEFT JOIN sector_lists sl ON sl.event_id = e.event_id
 LEFT JOIN agreement_lists al ON al.event_id = e.event_id
 ORDER BY e.start_date, e.event_id
 """,
+    ("events", "event_parties", "parties", "event_sectors", "sectors", "agreements"),
 )
 
 AGREEMENT_PARTY_DETAILS = View(
@@ -162,6 +165,7 @@ LEFT JOIN parties ob ON ob.party_id = ap.on_behalf_of_party_id
 LEFT JOIN events e ON e.event_id = a.event_id
 ORDER BY a.agreement_id, ap.role, ap.party_id
 """,
+    ("agreement_parties", "agreements", "parties", "events", "event_parties"),
 )
 
 COOPERATION_COUNTS = View(
@@ -204,6 +208,16 @@ LEFT JOIN sectors s ON s.sector_id = i.sector_id
 GROUP BY ALL
 ORDER BY i.partner_country, i.year NULLS LAST, i.sector_id NULLS LAST
 """,
+    (
+        "events",
+        "event_parties",
+        "parties",
+        "event_sectors",
+        "agreements",
+        "agreement_parties",
+        "agreement_sectors",
+        "sectors",
+    ),
 )
 
 VIEWS: tuple[View, ...] = (

@@ -76,7 +76,7 @@ def _chunks(path: Path):
 
 
 def scan_file(path: Path) -> FileScan:
-    """Scan PATH once; stop early at the first fatal problem (NUL or invalid UTF-8)."""
+    """Scan PATH once. After invalid UTF-8 it only looks for NUL bytes (binary wins)."""
     scan = FileScan(size=path.stat().st_size)
     if scan.size == 0:
         return scan
@@ -87,6 +87,12 @@ def scan_file(path: Path) -> FileScan:
             scan.bom = piece.startswith(BOM)
             piece = piece[len(BOM) :] if scan.bom else piece
             first = False
+        if scan.invalid_utf8 is not None:
+            nul = piece.find(b"\x00")
+            if nul >= 0:
+                scan.nul_line = _line_of(piece, line, nul)
+                return scan
+            continue
         if _scan_piece(scan, line, piece):
             return scan
         if piece:
@@ -110,7 +116,7 @@ def _scan_piece(scan: FileScan, line: int, piece: bytes) -> bool:
     except UnicodeDecodeError as exc:
         bad = piece[exc.start : min(exc.end + 3, len(piece))].hex(" ")
         scan.invalid_utf8 = (_line_of(piece, line, exc.start), bad)
-        return True
+        return False
     if scan.header is None:
         scan.header = text.split("\n", 1)[0].rstrip("\r")
     scan.newlines += piece.count(b"\n")

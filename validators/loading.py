@@ -96,7 +96,7 @@ def _file_findings(table: LoadedTable, scan: FileScan) -> None:
         table.finding("file-empty", "the file is empty (0 bytes)")
     if scan.nul_line is not None:
         table.finding("binary-file", "NUL byte: this is not a text CSV", line=scan.nul_line)
-    if scan.invalid_utf8 is not None:
+    if scan.invalid_utf8 is not None and scan.nul_line is None:
         line, raw = scan.invalid_utf8
         table.finding(
             "encoding-invalid",
@@ -113,7 +113,8 @@ def _file_findings(table: LoadedTable, scan: FileScan) -> None:
             line=scan.cr.lines[0],
         )
     for line in scan.blank.lines:
-        table.finding("blank-line", "blank line", line=line)
+        if line > 1:  # a blank first line is reported as a missing header
+            table.finding("blank-line", "blank line", line=line)
     for line in scan.not_nfc.lines:
         table.finding("not-nfc", "text is not Unicode NFC; normalise it (sticoop fmt)", line=line)
 

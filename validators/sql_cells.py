@@ -70,8 +70,10 @@ def cell_check_sql(resource: Resource, view: str, columns: list[str]) -> str:
     fields = [f for f in resource.fields if f.name in columns]
     flags = ", ".join(f"{field_case_sql(f)} AS {quote_ident('f:' + f.name)}" for f in fields)
     values = ", ".join(quote_ident(f.name) for f in fields)
-    any_flag = " OR ".join(f"{quote_ident('f:' + f.name)} IS NOT NULL" for f in fields)
+    any_flag = ", ".join(quote_ident("f:" + f.name) for f in fields)
+    # MATERIALIZED keeps DuckDB from copying every CASE into the filter (3x the planning time).
     return (
-        f"SELECT * FROM (SELECT __line, {record_id_sql(resource)} AS __rid, {values}, {flags} "
-        f"FROM {quote_ident(view)}) WHERE {any_flag} ORDER BY __line"
+        f"WITH checked AS MATERIALIZED (SELECT __line, {record_id_sql(resource)} AS __rid, "
+        f"{values}, {flags} FROM {quote_ident(view)}) "
+        f"SELECT * FROM checked WHERE coalesce({any_flag}) IS NOT NULL ORDER BY __line"
     )

@@ -1,0 +1,163 @@
+"""``sticoop sql`` and ``sticoop query list|show|run``: SQL over the dataset with DuckDB."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sticoop.cli.app import app
+
+if TYPE_CHECKING:
+    import pyarrow
+
+query_app = typer.Typer(
+    help="Named queries shipped with sticoop: list them, show their SQL, run them.",
+    no_args_is_help=True,
+)
+app.add_typer(query_app, name="query")
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="datapackage.json, a directory holding one (or an unpacked release), or a .duckdb "
+        "file [default: the current directory if it holds one, else the bundled dataset]",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, csv, json, jsonl or markdown [default: table, or as --output's extension]",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the result to FILE instead of standard output (Parquet if it ends .parquet).",
+        show_default=False,
+    ),
+]
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        help="A named parameter NAME=VALUE, used as $NAME in the SQL (repeatable).",
+        show_default=False,
+    ),
+]
+MaxRowsOpt = Annotated[
+    int,
+    typer.Option("--max-rows", min=0, help="Rows a table on the terminal shows (0: all)."),
+]
+
+
+def _terminal_width() -> int | None:
+    """Columns to fit a table into: the terminal's, COLUMNS if set, else no limit (a pipe)."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def emit(table: pyarrow.Table, fmt: str | None, output: Path | None, max_rows: int) -> None:
+    """Print TABLE to standard output in FMT, or write it to OUTPUT; notes go to stderr."""
+    from sticoop.query_output import output_format, render, write_output
+
+    kind = output_format(fmt, output)
+    rows = table.num_rows
+    if output is not None:
+        write_output(table, output, kind)
+        typer.echo(f"wrote {rows} row{'s' if rows != 1 else ''} to {output}", err=True)
+        return
+    shown = table
+    if kind == "table" and max_rows and rows > max_rows:
+        shown = table.slice(0, max_rows)
+    typer.echo(render(shown, kind, width=_terminal_width()), nl=False)
+    if kind == "table":
+        if shown.num_rows < rows:
+            typer.echo(
+                f"({shown.num_rows} of {rows} rows shown; --max-rows 0 shows all, "
+                "--format csv or --output FILE exports them)",
+                err=True,
+            )
+        else:
+            typer.echo(f"({rows} row{'s' if rows != 1 else ''})", err=True)
+
+
+@app.command("sql")
+def sql_command(
+    query: Annotated[
+        str,
+        typer.Argument(help="One SELECT statement, or - to read it from standard input."),
+    ],
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    param: ParamOpt = None,
+    max_rows: MaxRowsOpt = 100,
+) -> None:
+    """Run a SQL query against the dataset's tables and views.
+
+    Tables: sources, parties, sectors, events, agreements and their link tables; views:
+    agreement_overview, event_overview, agreement_party_details, cooperation_counts.
+    Queries only read: COPY, ATTACH, SET, INSTALL and writes are refused (exit 2).
+
+    Example: sticoop sql "SELECT event_id, start_date FROM events ORDER BY start_date"
+    """
+    from sticoop.named_queries import parse_param_options
+    from sticoop.query import run_query
+
+    text = sys.stdin.read() if query == "-" else query
+    table = run_query(text, data=data, params=parse_param_options(param or []))
+    emit(table, fmt, output, max_rows)
+
+
+@query_app.command("list")
+def list_command() -> None:
+    """List the named queries with their parameters."""
+    from sticoop.named_queries import list_queries
+
+    queries = list_queries()
+    width = max(len(q.name) for q in queries)
+    for q in queries:
+        typer.echo(f"{q.name:<{width}}  {q.title}")
+        pwidth = max((len(p.name) for p in q.params), default=0)
+        for p in q.params:
+            need = "required" if p.required else "optional"
+            typer.echo(f"{'':<{width}}    --param {p.name:<{pwidth}}  {need}: {p.description}")
+
+
+@query_app.command("show")
+def show_command(name: Annotated[str, typer.Argument(help="Name of the query.")]) -> None:
+    """Print a named query's SQL (with its documentation comment)."""
+    from sticoop.named_queries import get_query
+
+    typer.echo(get_query(name).sql, nl=False)
+
+
+@query_app.command("run")
+def run_command(
+    name: Annotated[str, typer.Argument(help="Name of the query ('sticoop query list').")],
+    param: ParamOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    max_rows: MaxRowsOpt = 100,
+) -> None:
+    """Run a named query, e.g. sticoop query run who_signed_what --param sector=nuclear-energy."""
+    from sticoop.named_queries import parse_param_options, run_named_query
+
+    table = run_named_query(name, parse_param_options(param or []), data=data)
+    emit(table, fmt, output, max_rows)

@@ -1,0 +1,271 @@
+"""Render query results (Arrow tables) as text tables, CSV, JSON, JSON Lines, Markdown or
+Parquet, and write them to files atomically."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sticoop.errors import EnvironmentProblem, UsageError
+
+if TYPE_CHECKING:
+    import pyarrow
+
+TEXT_FORMATS = ("table", "csv", "json", "jsonl", "markdown")
+_CHOICES = ", ".join(TEXT_FORMATS)
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".md": "markdown",
+    ".txt": "table",
+    ".parquet": "parquet",
+}
+_ELLIPSIS = "…"
+_GAP = "  "
+_MIN_WIDTH = 6
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """The format to produce: Parquet for a ``.parquet`` OUTPUT, else FMT, else one implied by
+    OUTPUT's extension, else ``table``."""
+    if output is not None and output.suffix.lower() == ".parquet":
+        return "parquet"
+    if fmt is not None:
+        if fmt not in TEXT_FORMATS:
+            raise UsageError(f"unknown format {fmt!r}", hint=f"choose one of {_CHOICES}")
+        return fmt
+    if output is not None:
+        return _EXTENSIONS.get(output.suffix.lower(), "table")
+    return "table"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def _records(table: pyarrow.Table) -> list[dict[str, Any]]:
+    return table.to_pylist()
+
+
+def _rows(table: pyarrow.Table) -> list[tuple[Any, ...]]:
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    return list(zip(*columns, strict=True)) if columns else []
+
+
+def to_json(table: pyarrow.Table) -> str:
+    """A JSON array of objects; dates as ISO strings."""
+    text = json.dumps(_records(table), ensure_ascii=False, indent=2, default=_json_default)
+    return text + "\n"
+
+
+def to_jsonl(table: pyarrow.Table) -> str:
+    """One JSON object per line."""
+    return "".join(
+        json.dumps(r, ensure_ascii=False, default=_json_default) + "\n" for r in _records(table)
+    )
+
+
+def csv_cell(value: Any) -> str:
+    """A value as CSV text: empty for NULL, true/false, ISO dates, JSON for lists and structs."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(table: pyarrow.Table) -> str:
+    """RFC 4180 CSV with a header row and LF line endings."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for row in _rows(table):
+        writer.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def display_cell(value: Any) -> str:
+    """A value for a human: NULL, true/false, ISO dates, ``[a, b]`` for lists, one line."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join("NULL" if v is None else display_cell(v) for v in value) + "]"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k}: {display_cell(v)}" for k, v in value.items())
+        return "{" + inner + "}"
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+
+
+def _markdown_cell(value: Any) -> str:
+    text = "" if value is None else display_cell(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def to_markdown(table: pyarrow.Table) -> str:
+    """A GitHub-flavoured Markdown table; numbers right-aligned."""
+    numeric = _numeric_columns(table)
+    header = "| " + " | ".join(_markdown_cell(c) for c in table.column_names) + " |"
+    rule = "|" + "|".join("---:" if n else "---" for n in numeric) + "|"
+    lines = [header, rule]
+    for row in _rows(table):
+        lines.append("| " + " | ".join(_markdown_cell(v) for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _numeric_columns(table: pyarrow.Table) -> list[bool]:
+    import pyarrow.types as pat
+
+    return [
+        pat.is_integer(f.type) or pat.is_floating(f.type) or pat.is_decimal(f.type)
+        for f in table.schema
+    ]
+
+
+def char_width(ch: str) -> int:
+    """Terminal columns one character takes (0 for combining marks, 2 for wide ones)."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def text_width(text: str) -> int:
+    return sum(char_width(ch) for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """TEXT cut to WIDTH terminal columns, ending in an ellipsis when cut."""
+    if text_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = char_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + _ELLIPSIS
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    space = " " * (width - text_width(text))
+    return space + text if right else text + space
+
+
+def column_widths(natural: list[int], total: int | None) -> list[int]:
+    """Shrink the widest columns until the row (with gaps) fits TOTAL columns, if it can."""
+    if total is None or not natural:
+        return natural
+    budget = total - len(_GAP) * (len(natural) - 1)
+    if sum(natural) <= budget:
+        return natural
+    lo, hi = _MIN_WIDTH, max(natural)
+    while lo < hi:  # largest cap whose capped widths fit the budget
+        cap = (lo + hi + 1) // 2
+        if sum(min(w, cap) for w in natural) <= budget:
+            lo = cap
+        else:
+            hi = cap - 1
+    widths = [min(w, lo) for w in natural]
+    spare = budget - sum(widths)
+    for i, w in enumerate(natural):  # hand out what is left, left to right
+        if spare <= 0:
+            break
+        extra = min(w - widths[i], spare)
+        widths[i] += extra
+        spare -= extra
+    return widths
+
+
+def to_table(table: pyarrow.Table, width: int | None = None) -> str:
+    """An aligned text table, at most WIDTH terminal columns wide (None: no limit)."""
+    headers = table.column_names
+    cells = [[display_cell(v) for v in row] for row in _rows(table)]
+    natural = [
+        max([text_width(h)] + [text_width(r[i]) for r in cells]) for i, h in enumerate(headers)
+    ]
+    widths = column_widths(natural, width)
+    numeric = _numeric_columns(table)
+    lines = [
+        _GAP.join(_pad(fit(h, w), w, n) for h, w, n in zip(headers, widths, numeric, strict=True)),
+        _GAP.join("-" * w for w in widths),
+    ]
+    for row in cells:
+        lines.append(
+            _GAP.join(_pad(fit(c, w), w, n) for c, w, n in zip(row, widths, numeric, strict=True))
+        )
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def render(table: pyarrow.Table, fmt: str, *, width: int | None = None) -> str:
+    """TABLE as text in FMT (one of ``TEXT_FORMATS``)."""
+    if fmt == "table":
+        return to_table(table, width)
+    if fmt == "csv":
+        return to_csv(table)
+    if fmt == "json":
+        return to_json(table)
+    if fmt == "jsonl":
+        return to_jsonl(table)
+    if fmt == "markdown":
+        return to_markdown(table)
+    raise UsageError(f"unknown format {fmt!r}", hint=f"choose one of {_CHOICES}")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_output(table: pyarrow.Table, path: Path, fmt: str) -> None:
+    """Write TABLE to PATH in FMT (a text format or ``parquet``), atomically."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"{path}: directory {directory} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot write to {directory}: {exc.strerror}") from None
+    tmp = Path(tmp_name)
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            os.close(fd)
+            pq.write_table(table, tmp)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(render(table, fmt))
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,113 @@
+"""``sticoop fmt`` end to end, and GitHub annotations for a broken contribution."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from contrib_fixtures import small_package
+
+from sticoop.cli.app import _register_commands, app, main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the CLI in-process like the console script: (exit code, stdout, stderr)."""
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def pkg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small valid package in the current directory."""
+    root = small_package(tmp_path / "pkg")
+    monkeypatch.chdir(root)
+    return root
+
+
+def crlf_with_bom(path: Path) -> bytes:
+    data = b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(data)
+    return data
+
+
+def test_clean_package_needs_nothing(pkg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["fmt", "--check"], capsys)[0] == 0
+    assert run(["fmt"], capsys)[:2] == (0, "all files already in canonical form\n")
+
+
+def test_check_lists_files_and_exits_1_without_writing(
+    pkg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parties = pkg / "resources" / "parties.csv"
+    messy = crlf_with_bom(parties)
+    code, out, _ = run(["fmt", "--check"], capsys)
+    assert (code, out) == (1, "would reformat resources/parties.csv\n")
+    assert parties.read_bytes() == messy
+
+
+def test_fmt_repairs_then_is_idempotent(pkg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parties = pkg / "resources" / "parties.csv"
+    original = parties.read_bytes()
+    header, *rows = original.decode("utf-8").splitlines()
+    parties.write_text("\r\n".join([header, *reversed(rows), ""]), encoding="utf-8")
+    assert run(["fmt", str(pkg)], capsys)[:2] == (0, "reformatted resources/parties.csv\n")
+    assert parties.read_bytes() == original
+    assert run(["fmt", "--check", str(pkg / "datapackage.json")], capsys)[0] == 0
+
+
+def test_unparseable_file_is_reported_untouched_and_exits_1(
+    pkg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = pkg / "resources" / "sources.csv"
+    latin1 = sources.read_text(encoding="utf-8").replace("\n", "\nextra,é\n", 1)
+    sources.write_bytes(latin1.encode("latin-1", errors="replace"))
+    broken = sources.read_bytes()
+    parties = pkg / "resources" / "parties.csv"
+    crlf_with_bom(parties)
+    code, out, err = run(["fmt"], capsys)
+    assert code == 1
+    assert out == "reformatted resources/parties.csv\n"
+    assert "error: cannot format 1 file (left untouched)" in err
+    assert "resources/sources.csv:2: not valid UTF-8" in err
+    assert "Traceback" not in err
+    assert sources.read_bytes() == broken
+    assert run(["fmt", "--check"], capsys)[0] == 1
+
+
+def _has_command(name: str) -> bool:
+    _register_commands()
+    return any((c.name or c.callback.__name__) == name for c in app.registered_commands)
+
+
+@pytest.mark.skipif(
+    not _has_command("validate"), reason="needs the lead's 'sticoop validate' command"
+)
+def test_broken_contribution_gets_github_annotations(
+    pkg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    agreements = pkg / "resources" / "agreements.csv"
+    header = agreements.read_text(encoding="utf-8").splitlines()[0]
+    names = header.split(",")
+    bad = dict(zip(names, ["" for _ in names], strict=True))
+    bad.update(agreement_id="zz-broken-example", agreement_type="memorandum_of_understanding")
+    bad.update(title_en="Broken example", signed_date="12/03/2019", status="signed")
+    with agreements.open("a", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(bad[n] for n in names) + "\n")
+    line = len(agreements.read_text(encoding="utf-8").splitlines())
+
+    code, out, _ = run(["validate", "--format", "github"], capsys)
+    assert code == 1
+    pattern = (
+        r"^::error file=resources/agreements\.csv,line=(\d+)(?:,col=(\d+))?,title=date-invalid"
+    )
+    hits = [m for m in (re.match(pattern, x) for x in out.splitlines()) if m]
+    assert hits, out
+    assert int(hits[0].group(1)) == line
+    if hits[0].group(2):  # the column is optional in the annotation contract
+        assert int(hits[0].group(2)) == names.index("signed_date") + 1
