@@ -41,7 +41,16 @@ def root(
 
 def _register_commands() -> None:
     # Each module adds its commands to ``app``; importing them is cheap (no heavy imports).
-    from sticoop.cli import commands_fmt, commands_info, commands_sql, commands_validate  # noqa: F401
+    from sticoop.cli import (  # noqa: F401
+        commands_diff,
+        commands_download,
+        commands_fmt,
+        commands_generate,
+        commands_info,
+        commands_release,
+        commands_sql,
+        commands_validate,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,8 +12,8 @@ from sticoop.cli.app import app
 PathArg = Annotated[
     Path | None,
     typer.Argument(
-        help="datapackage.json or a directory holding one "
-        "[default: current directory if it holds one, else the bundled dataset]",
+        help="datapackage.json or a directory holding one [default: the current directory; "
+        "unlike read-only commands, fmt never falls back to the installed dataset]",
         show_default=False,
     ),
 ]
@@ -34,7 +34,7 @@ def fmt(path: PathArg = None, check: CheckOpt = False) -> None:
     from sticoop.canonical import FormatProblems, display_path, format_files
     from sticoop.descriptor import load_package
 
-    result = format_files(load_package(path), check=check)
+    result = format_files(load_package(Path.cwd() if path is None else path), check=check)
     verb = "would reformat" if check else "reformatted"
     for changed in result.changed:
         typer.echo(f"{verb} {display_path(changed)}")
@@ -44,4 +44,3 @@ def fmt(path: PathArg = None, check: CheckOpt = False) -> None:
         raise typer.Exit(1)
     if not result.changed:
         typer.echo("all files already in canonical form")
-

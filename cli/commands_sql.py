@@ -73,7 +73,7 @@ def _terminal_width() -> int | None:
 
 def emit(table: pyarrow.Table, fmt: str | None, output: Path | None, max_rows: int) -> None:
     """Print TABLE to standard output in FMT, or write it to OUTPUT; notes go to stderr."""
-    from sticoop.query_output import output_format, render, write_output
+    from sticoop.query_output import output_format, render, visible_columns, write_output
 
     kind = output_format(fmt, output)
     rows = table.num_rows
@@ -81,10 +81,20 @@ def emit(table: pyarrow.Table, fmt: str | None, output: Path | None, max_rows: i
         write_output(table, output, kind)
         typer.echo(f"wrote {rows} row{'s' if rows != 1 else ''} to {output}", err=True)
         return
-    shown = table
-    if kind == "table" and max_rows and rows > max_rows:
-        shown = table.slice(0, max_rows)
-    typer.echo(render(shown, kind, width=_terminal_width()), nl=False)
+    shown, width, hidden = table, _terminal_width(), 0
+    if kind == "table":
+        if max_rows and rows > max_rows:
+            shown = table.slice(0, max_rows)
+        keep = visible_columns(shown, width)
+        hidden = shown.num_columns - keep
+        shown = shown.select(list(range(keep)))
+    typer.echo(render(shown, kind, width=width), nl=False)
+    if hidden:
+        typer.echo(
+            f"({hidden} more column{'s' if hidden != 1 else ''} not shown: select fewer "
+            "columns, widen the terminal, or use --format csv)",
+            err=True,
+        )
     if kind == "table":
         if shown.num_rows < rows:
             typer.echo(

@@ -217,7 +217,11 @@ def encode_rows(header: list[str], rows: list[Row]) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace PATH with DATA atomically (temp file in the same directory, then os.replace)."""
+    """Replace PATH with DATA atomically (temp file in the same directory, then os.replace).
+
+    A symbolic link is followed: its target is replaced, the link stays.
+    """
+    path = path.resolve()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -50,6 +50,11 @@ def locate_data(data: str | Path | None = None) -> DataSource:
     if path.is_file():
         if path.suffix == ".duckdb":
             return DataSource(database=path)
+        if path.suffix == ".zip":
+            raise UsageError(
+                f"{path}: an archive; unpack it and pass the directory",
+                hint="or pass the release's .duckdb file",
+            )
         return DataSource(package=load_package(path))
     if not path.is_dir():
         raise UsageError(f"{path}: no such file or directory")

@@ -32,7 +32,7 @@ _EXTENSIONS = {
 }
 _ELLIPSIS = "…"
 _GAP = "  "
-_MIN_WIDTH = 6
+_MIN_WIDTH = 10  # a column is not squeezed below this (an ISO date fits)
 
 
 def output_format(fmt: str | None, output: Path | None) -> str:
@@ -202,13 +202,35 @@ def column_widths(natural: list[int], total: int | None) -> list[int]:
     return widths
 
 
+def _natural_widths(table: pyarrow.Table) -> tuple[list[list[str]], list[int]]:
+    cells = [[display_cell(v) for v in row] for row in _rows(table)]
+    natural = [
+        max([text_width(h)] + [text_width(r[i]) for r in cells])
+        for i, h in enumerate(table.column_names)
+    ]
+    return cells, natural
+
+
+def visible_columns(table: pyarrow.Table, width: int | None) -> int:
+    """How many leading columns of TABLE fit in WIDTH with each at least ``_MIN_WIDTH`` wide
+    (or its natural width when narrower); at least one."""
+    if width is None:
+        return table.num_columns
+    _, natural = _natural_widths(table)
+    used, count = 0, 0
+    for w in natural:
+        need = min(w, _MIN_WIDTH) + (len(_GAP) if count else 0)
+        if count and used + need > width:
+            break
+        used += need
+        count += 1
+    return count
+
+
 def to_table(table: pyarrow.Table, width: int | None = None) -> str:
     """An aligned text table, at most WIDTH terminal columns wide (None: no limit)."""
     headers = table.column_names
-    cells = [[display_cell(v) for v in row] for row in _rows(table)]
-    natural = [
-        max([text_width(h)] + [text_width(r[i]) for r in cells]) for i, h in enumerate(headers)
-    ]
+    cells, natural = _natural_widths(table)
     widths = column_widths(natural, width)
     numeric = _numeric_columns(table)
     lines = [

@@ -159,6 +159,16 @@ def test_rewrite_keeps_file_mode_and_leaves_no_temp_files(pkg_dir: Path) -> None
     assert sorted(p.name for p in items(pkg_dir).parent.iterdir()) == ["items.csv", "links.csv"]
 
 
+def test_rewrite_follows_a_symlink(pkg_dir: Path) -> None:
+    target = pkg_dir / "elsewhere.csv"
+    target.write_bytes(b"item_id,name,note\r\nk,K,\r\n")
+    items(pkg_dir).unlink()
+    items(pkg_dir).symlink_to(target)
+    assert format_package(load_package(pkg_dir), check=False) == [items(pkg_dir)]
+    assert items(pkg_dir).is_symlink()
+    assert target.read_bytes() == b"item_id,name,note\nk,K,\n"
+
+
 # --- property test -------------------------------------------------------------------------
 
 TRICKY = ",\"'\r\n \t\u00a0;é\u0301ệ\u1ec7Ω漢😀="

@@ -6,9 +6,20 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CASES, build_case
 from contrib_fixtures import small_package
 
-from sticoop.cli.app import _register_commands, app, main
+from sticoop.canonical import format_files
+from sticoop.cli.app import main
+from sticoop.descriptor import load_package
+from sticoop.errors import DescriptorError
+from sticoop.validators import validate
+
+# Findings fmt must remove, and findings that make it refuse a file (leaving it untouched).
+REPAIRED = {"bom", "line-ending", "not-nfc", "blank-line", "header-order", "whitespace"}
+REFUSED = {"binary-file", "encoding-invalid", "file-empty", "file-missing", "row-width",
+           "header-missing-column", "header-unknown-column", "header-duplicate-column",
+           "delimiter"}  # fmt: skip
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -80,14 +91,6 @@ def test_unparseable_file_is_reported_untouched_and_exits_1(
     assert run(["fmt", "--check"], capsys)[0] == 1
 
 
-def _has_command(name: str) -> bool:
-    _register_commands()
-    return any((c.name or c.callback.__name__) == name for c in app.registered_commands)
-
-
-@pytest.mark.skipif(
-    not _has_command("validate"), reason="needs the lead's 'sticoop validate' command"
-)
 def test_broken_contribution_gets_github_annotations(
     pkg: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -111,3 +114,34 @@ def test_broken_contribution_gets_github_annotations(
     assert int(hits[0].group(1)) == line
     if hits[0].group(2):  # the column is optional in the annotation contract
         assert int(hits[0].group(2)) == names.index("signed_date") + 1
+
+
+def test_fmt_never_falls_back_to_the_installed_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["fmt"], capsys)
+    assert (code, out) == (2, "")
+    assert "holds no datapackage.json" in err
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fmt_on_the_bad_input_corpus_repairs_or_refuses_never_worsens(
+    tmp_path: Path, name: str
+) -> None:
+    path, meta = build_case(name, tmp_path / name)
+    snapshot = {p: p.read_bytes() for p in path.rglob("*") if p.is_file()}
+    try:
+        pkg = load_package(path)
+    except DescriptorError:
+        return  # an unreadable descriptor: nothing was touched (validate reports it)
+    before = {code for code, *_ in meta["expected"]}
+    result = format_files(pkg, check=False)
+
+    refused = {pkg.csv_path(table) for code, table, *_ in meta["expected"] if code in REFUSED}
+    assert {p.path for p in result.problems} == refused
+    assert all(snapshot.get(p) == (p.read_bytes() if p.exists() else None) for p in refused)
+    if result.changed:
+        assert {f.code for f in validate(path).findings} <= before - REPAIRED
+    else:
+        assert not before & REPAIRED

@@ -188,6 +188,20 @@ def _publish(tmp: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def refuse_overwrite(pkg: Package, target: Path) -> None:
+    """ReleaseRefused when TARGET holds a build of this version with other content: a version
+    is published once (rebuilding the same content is fine)."""
+    manifest_path = target / RELEASE_JSON
+    if not manifest_path.is_file():
+        return
+    built = json.loads(manifest_path.read_text(encoding="utf-8")).get("tables")
+    if built != table_checksums(pkg):
+        raise ReleaseRefused(
+            f"{target} already holds a {pkg.version} release with other content",
+            hint="bump the version in datapackage.json, or delete that folder to rebuild",
+        )
+
+
 def _write_release(
     pkg: Package, engine: DiffEngine, diff: PackageDiff, day: str, dest: Path
 ) -> tuple[Path, dict[str, Any]]:
@@ -215,11 +229,12 @@ def build_release(
     else the newest older release under DEST) and write ``DEST/<name>-<version>/``."""
     pkg = load_package(path)
     validate_or_refuse(pkg)
-    day = release_date(pkg.root, pkg.version, date)
+    refuse_overwrite(pkg, dest / release_dir_name(pkg.name, pkg.version))
     prev = resolve_previous(previous, dest, pkg)
     with opened_package(prev) if prev else nullcontext(None) as old, DiffEngine(old, pkg) as engine:
         diff = summarize(engine, old, pkg, limit=NOTABLE_RECORDS)
         check = check_diff(diff)
         refuse_if_failed(check)
+        day = release_date(pkg.root, pkg.version, date)
         target, manifest = _write_release(pkg, engine, diff, day, dest)
     return BuildResult(target, manifest, diff, check)

@@ -41,8 +41,7 @@ def check_diff(diff: PackageDiff) -> CheckResult:
     new = parse_version(diff.new_version)
     result = CheckResult(diff.name, diff.new_version, diff.old_version, diff.required_level, None)
     if diff.old_version is None:
-        result.notes.append("no previous release: this is a first release")
-        return result
+        return result  # a first release: any version will do
     old = parse_version(diff.old_version)
     result.actual = bump_level(old, new)
     if result.actual is None:

@@ -139,3 +139,16 @@ def select_artefact(entry: dict[str, Any], fmt: str, index_url: str) -> dict[str
 def dir_name(name: str, version: str) -> str:
     """Default folder a download unpacks into."""
     return release_dir_name(name or "sticoop-data", version)
+
+
+def write_index(
+    dist: Path, output: Path, base_url: str = "", merge: Path | None = None
+) -> dict[str, Any]:
+    """Write ``releases.json`` for the releases under DIST (merged into the index MERGE)."""
+    from sticoop.release.files import write_atomic
+
+    previous = parse_index(merge.read_bytes(), str(merge)) if merge else None
+    index = build_index(dist, base_url, previous)
+    text = json.dumps(index, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(output, text.encode("utf-8"))
+    return index

@@ -1,0 +1,57 @@
+"""``sticoop download``: fetch a published release, verify its SHA-256, unpack it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sticoop.cli.app import app
+
+FORMATS = ("csv", "parquet", "duckdb")
+
+
+@app.command()
+def download(
+    version: Annotated[
+        str, typer.Argument(help="A version X.Y.Z or 'latest'.", show_default=True)
+    ] = "latest",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"Artefact: {', '.join(FORMATS)}.")
+    ] = "csv",
+    dest: Annotated[
+        Path | None,
+        typer.Option(
+            "--dest",
+            help="Folder to unpack into [default: ./<name>-<version> for csv, "
+            "./<name>-<version>-parquet for parquet, the current folder for duckdb].",
+            show_default=False,
+        ),
+    ] = None,
+    index_url: Annotated[
+        str | None,
+        typer.Option(
+            "--index-url",
+            envvar="STICOOP_INDEX_URL",
+            help="URL of releases.json [default: the project's GitHub releases].",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a non-empty --dest or an existing file.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Download a release, verify it against the index's SHA-256 and unpack it.
+
+    Cached in the user cache directory (STICOOP_CACHE_DIR overrides it). Exit status: 0 ok,
+    2 usage, 3 no network or HTTP error, 4 unknown version or format, 5 checksum mismatch,
+    6 truncated download, 7 disk write failure, 8 unsafe archive, 9 invalid index.
+    """
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    from sticoop.download import download_release
+
+    result = download_release(version, fmt, dest, url=index_url, progress=not quiet, force=force)
+    origin = " (from cache)" if result.from_cache else ""
+    typer.echo(f"{result.name} {result.version} ({result.fmt}){origin}: {result.path}")

@@ -1,0 +1,67 @@
+"""Files generated from the descriptor and the rule registry, and their staleness check."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sticoop.descriptor import Package, load_package
+
+
+def _codebook(pkg: Package) -> str:
+    from sticoop.codebook import render_codebook
+
+    return render_codebook(pkg)
+
+
+def _error_codes(pkg: Package) -> str:
+    from sticoop.validators.error_codes import render_error_codes
+
+    return render_error_codes()
+
+
+def _load_sql(pkg: Package) -> str:
+    from sticoop.ddl import load_sql
+
+    return load_sql(pkg)
+
+
+GENERATED: dict[str, Callable[[Package], str]] = {
+    "docs/codebook.md": _codebook,
+    "docs/error-codes.md": _error_codes,
+    "load.sql": _load_sql,
+}
+
+
+def expected_files(pkg: Package) -> dict[str, str]:
+    """Relative path → the content it should have."""
+    return {rel: _terminated(render(pkg)) for rel, render in GENERATED.items()}
+
+
+def _terminated(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def generate(path: str | Path | None = None, check: bool = False) -> list[str]:
+    """Write (or with CHECK, only compare) the generated files; return those that differ."""
+    pkg = load_package(path)
+    stale = []
+    for rel, content in expected_files(pkg).items():
+        target = pkg.root / rel
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current == content:
+            continue
+        stale.append(rel)
+        if not check:
+            _write_atomic(target, content)
+    return stale
+
+
+def _write_atomic(target: Path, content: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(content)
+    os.replace(tmp, target)
