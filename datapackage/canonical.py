@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sticoop.descriptor import Package, Resource
-from sticoop.errors import DataError
+from sticoop.errors import DataError, EnvironmentProblem
 
 BOM = "\ufeff"
+FIELD_LIMIT = 2**31 - 1  # the csv module's default (128 KiB per cell) is too small for prose
 Row = list[str]
 
 
@@ -168,6 +169,7 @@ def parse_records(text: str, path: Path) -> list[tuple[int, Row]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, Row]] = []
     start = 1
+    previous_limit = csv.field_size_limit(FIELD_LIMIT)
     try:
         for raw in reader:
             if raw:
@@ -175,6 +177,8 @@ def parse_records(text: str, path: Path) -> list[tuple[int, Row]]:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise CsvFormatError(path, f"cannot parse CSV: {exc}", line=start) from None
+    finally:
+        csv.field_size_limit(previous_limit)
     return records
 
 
@@ -222,15 +226,22 @@ def write_atomic(path: Path, data: bytes) -> None:
     A symbolic link is followed: its target is replaced, the link stays.
     """
     path = path.resolve()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise EnvironmentProblem(f"{display_path(path)}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise EnvironmentProblem(
+                f"{display_path(path)}: cannot write: {exc.strerror}"
+            ) from None
         raise
 
 

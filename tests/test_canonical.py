@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import unicodedata
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sticoop import canonical
 from sticoop.canonical import (
     CsvFormatError,
     FormatProblems,
@@ -21,6 +23,7 @@ from sticoop.canonical import (
     format_package,
 )
 from sticoop.descriptor import load_package
+from sticoop.errors import EnvironmentProblem
 
 FIELDS = ["item_id", "name", "note"]
 LINKS = ["left_id", "right_id", "label"]
@@ -167,6 +170,33 @@ def test_rewrite_follows_a_symlink(pkg_dir: Path) -> None:
     assert format_package(load_package(pkg_dir), check=False) == [items(pkg_dir)]
     assert items(pkg_dir).is_symlink()
     assert target.read_bytes() == b"item_id,name,note\nk,K,\n"
+
+
+def test_cells_larger_than_the_csv_modules_default_limit(pkg_dir: Path) -> None:
+    big = "x" * 300_000
+    items(pkg_dir).write_text(f"item_id,name,note\r\nk,{big},\r\n", encoding="utf-8")
+    previous = csv.field_size_limit(131_072)  # the default, whatever imported modules set
+    try:
+        _, rows = canonical_rows(load_package(pkg_dir), "items")
+    finally:
+        csv.field_size_limit(previous)
+    assert rows == [["k", big, ""]]
+
+
+def test_failed_write_is_an_environment_problem_and_leaves_the_file(
+    pkg_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = b"item_id,name,note\r\nk,K,\r\n"
+    items(pkg_dir).write_bytes(before)
+
+    def read_only(src: str, dst: str) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(canonical.os, "replace", read_only)
+    with pytest.raises(EnvironmentProblem, match="items.csv: cannot write: Read-only"):
+        format_package(load_package(pkg_dir), check=False)
+    assert items(pkg_dir).read_bytes() == before
+    assert sorted(p.name for p in items(pkg_dir).parent.iterdir()) == ["items.csv", "links.csv"]
 
 
 # --- property test -------------------------------------------------------------------------

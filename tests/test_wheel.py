@@ -1,0 +1,64 @@
+"""The built wheel bundles the dataset and works outside the repository."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from sticoop.descriptor import load_package
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "-w", str(out), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )
+    (whl,) = out.glob("sticoop-*.whl")
+    return whl
+
+
+def test_wheel_contains_descriptor_and_every_resource(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "sticoop/_bundled/datapackage.json" in names
+    for res in load_package(REPO).resources:
+        assert f"sticoop/_bundled/{res.path}" in names, res.path
+    for module in ("sticoop/cli/app.py", "sticoop/validators/engine.py", "sticoop/ddl.py"):
+        assert module in names
+    assert not any(n.startswith(("validators/", "cli/", "datapackage/")) for n in names)
+
+
+def test_installed_wheel_shows_bundled_dataset_outside_repo(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+         str(target), str(wheel)],
+        check=True, capture_output=True, timeout=300,
+    )
+    # -S: no site hooks, so the editable install of this checkout cannot leak in; the
+    # dependencies come from this environment's site-packages.
+    code = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import sticoop; "
+        "assert sticoop.__file__.startswith(sys.argv[1]), sticoop.__file__; "
+        "from sticoop.cli.app import main; main(['info'])"
+    )
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code, str(target), sysconfig.get_paths()["purelib"]],
+        cwd=outside, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    pkg = load_package(REPO)
+    assert f"{pkg.name} {pkg.version}" in result.stdout
+    assert str(target) in result.stdout  # the descriptor shown is the bundled copy
+    events = sum(1 for _ in (REPO / "resources/events.csv").open(encoding="utf-8")) - 1
+    assert any(line.split() == ["events", str(events)] for line in result.stdout.splitlines())
