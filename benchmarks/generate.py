@@ -4,7 +4,8 @@
     python benchmarks/generate.py --events 2000 --seed 1 --out /tmp/bad --inject-errors 2
 
 Same arguments give byte-identical files. With ``--inject-errors K`` the package gets K
-errors of each injectable rule code and ``expected-findings.csv`` beside its descriptor.
+errors of each injectable rule code of the chosen ``--inject-set`` and
+``expected-findings.csv`` (code, table, line, column, record_id) beside its descriptor.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.synth_package import generate_package  # noqa: E402
+from benchmarks.synth_package import MIN_EVENTS, generate_package  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, required=True, help="number of events (>= 20)")
+    parser.add_argument("--events", type=int, required=True, help=f"number of events (>= {MIN_EVENTS})")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--out", type=Path, required=True, help="directory to write into")
     parser.add_argument(
@@ -30,6 +31,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0,
         metavar="K",
         help="inject K errors of each injectable rule code; writes expected-findings.csv",
+    )
+    parser.add_argument(
+        "--inject-set",
+        choices=("content", "structural"),
+        default="content",
+        help="content: cell, key, rule, warning and non-fatal file errors, all in one package; "
+        "structural: errors that make a table unusable or degraded, one table each",
     )
     parser.add_argument(
         "--codes",
@@ -42,8 +50,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.events < 20:
-        print("error: --events must be at least 20", file=sys.stderr)
+    if args.events < MIN_EVENTS:
+        print(f"error: --events must be at least {MIN_EVENTS}", file=sys.stderr)
         return 2
     started = time.perf_counter()
     summary = generate_package(args.events, args.seed, args.out)
@@ -52,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.inject import inject_errors
 
         codes = [c for c in args.codes.split(",") if c] or None
-        injected = inject_errors(args.out, args.inject_errors, args.seed, codes)
+        injected = inject_errors(args.out, args.inject_errors, args.seed, codes, args.inject_set)
     elapsed = time.perf_counter() - started
     if not args.quiet:
         print(f"wrote {args.out}: {args.events:,} events, {summary.total_rows:,} rows "
@@ -60,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         for table, count in summary.rows.items():
             print(f"  {table:<18} {count:>12,}")
         if injected is not None:
-            print(f"injected {len(injected.expected)} errors of {len(injected.codes)} codes; "
-                  f"skipped: {', '.join(sorted(injected.skipped)) or 'none'}")
+            print(f"injected {args.inject_set} errors: {len(injected.codes)} codes, "
+                  f"{len(injected.expected)} expected findings -> expected-findings.csv")
     return 0
 
 

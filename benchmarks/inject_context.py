@@ -7,6 +7,7 @@ sectors, sources), so two injections never combine into a finding neither expect
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -30,6 +31,7 @@ class Injector:
         self.t = tables
         self.rng = rng
         self.expects: list[Expect] = []
+        self.after_sort: list[Callable[[], None]] = []  # run once rows are in final order
         self.touched: set[tuple[str, str]] = set()
         self._serial = 0
         self.by_id = {
@@ -116,10 +118,17 @@ class Injector:
     def parties_where(self, test, n: int) -> list[str]:
         """N distinct non-person party ids passing TEST, in a seeded order."""
         pa = self.t["parties"]
-        ids = [r[0] for r in pa.rows if pa.get(r, "party_type") != "person" and test(r[0])]
+        ids = [
+            pid
+            for pid, r in self.by_id["parties"].items()  # generated parties, not injected ones
+            if pa.get(r, "party_type") != "person"
+            and ("parties", pid) not in self.touched
+            and test(pid)
+        ]
         order = self.rng.permutation(len(ids))
         return [ids[int(i)] for i in order[:n]]
 
     def persons(self) -> list[str]:
         pa = self.t["parties"]
-        return [r[0] for r in pa.rows if pa.get(r, "party_type") == "person"]
+        return [pid for pid, r in self.by_id["parties"].items()
+                if pa.get(r, "party_type") == "person"]

@@ -44,7 +44,6 @@ class Table:
     crlf_rows: set[int] = field(default_factory=set)  # id() of rows ending in CRLF
     blank_before: dict[int, int] = field(default_factory=dict)  # id(row) -> blank lines before
     line_edits: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # id -> (old, new)
-    unterminated_last: bool = False
     missing: bool = False
     empty: bool = False
 
@@ -116,9 +115,6 @@ def write_table(table: Table, path: Path) -> dict[int, int]:
             data = data[:-1] + b"\r\n"
         lines.append(data)
         where[id(row)] = len(lines)
-    if table.unterminated_last and len(lines) > 1:
-        # Open a quote in the last record's first cell and never close it.
-        lines[-1] = b'"' + lines[-1]
     blob = b"" if table.empty else b"".join(lines)
     if table.bom:
         blob = b"\xef\xbb\xbf" + blob

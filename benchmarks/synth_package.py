@@ -21,6 +21,8 @@ from sticoop.descriptor import Package, load_package
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DESCRIPTOR = REPO_ROOT / "datapackage.json"
+MIN_EVENTS = 100  # below this, fixed vocabularies (countries, sectors) go partly unused
+STALE_FILES = ("expected-findings.csv", "injection.json")
 EVENT_TABLES = (
     "events",
     "event_parties",
@@ -83,6 +85,8 @@ def write_table(pkg: Package, table: str, frame: pl.DataFrame) -> int:
 def prepare_dir(out: Path, descriptor: Path = DESCRIPTOR) -> Package:
     """Create OUT/resources, copy the descriptor there and load it."""
     (out / "resources").mkdir(parents=True, exist_ok=True)
+    for stale in STALE_FILES:  # left by an earlier run with --inject-errors
+        (out / stale).unlink(missing_ok=True)
     target = out / "datapackage.json"
     tmp = out / ".datapackage.json.tmp"
     shutil.copyfile(descriptor, tmp)
@@ -92,8 +96,8 @@ def prepare_dir(out: Path, descriptor: Path = DESCRIPTOR) -> Package:
 
 def generate_package(n_events: int, seed: int, out: Path) -> GenerationSummary:
     """Write a valid package of N_EVENTS events to OUT, deterministically from SEED."""
-    if n_events < 20:
-        raise ValueError("need at least 20 events")
+    if n_events < MIN_EVENTS:
+        raise ValueError(f"need at least {MIN_EVENTS} events")
     pkg = prepare_dir(out)
     summary = GenerationSummary(out=out, n_events=n_events, seed=seed)
     rng = np.random.default_rng([seed, 0])

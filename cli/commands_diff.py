@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from sticoop.cli.app import app
 
 FORMATS = ("text", "json", "markdown")

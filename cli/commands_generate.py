@@ -14,8 +14,10 @@ from sticoop.cli.app import app
 def generate(
     path: Annotated[
         Path | None,
-        typer.Argument(help="datapackage.json or its directory [default: current directory]",
-                       show_default=False),
+        typer.Argument(
+            help="datapackage.json or its directory [default: current directory]",
+            show_default=False,
+        ),
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Only report stale files; exit 1 if any.")

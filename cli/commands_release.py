@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
 from sticoop.cli.app import app
 
 if TYPE_CHECKING:
@@ -69,7 +70,8 @@ def _report(check: CheckResult, diff: PackageDiff, previous: Path | None) -> Non
             f"{check.name} {check.version}: previous release {check.previous_version}{origin}"
         )
         step = check.actual or "a lower version"
-        typer.echo(f"changes require a {check.required} bump; version step: {step}")
+        need = "no bump" if check.required == "none" else f"a {check.required} bump"
+        typer.echo(f"changes require {need}; version step: {step}")
     for line in _summary_lines(diff):
         typer.echo(line)
     for note in check.notes:

@@ -34,8 +34,11 @@ def _resource_section(res: Resource) -> list[str]:
             f"Foreign key: ({', '.join(fk.fields)}) → `{fk.resource}` "
             f"({', '.join(fk.ref_fields)})  "
         )
-    lines += ["", "| column | type | required | constraints | description |",
-              "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| column | type | required | constraints | description |",
+        "|---|---|---|---|---|",
+    ]
     for f in res.fields:
         lines.append(
             f"| `{f.name}` | {f.type} | {'yes' if f.required else ''} | "

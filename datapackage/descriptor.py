@@ -211,7 +211,9 @@ def _parse_resource(r: Any, index: int, where: str) -> Resource:
         )
     for col in pk + tuple(c for k in fks for c in k.fields):
         if col not in field_names:
-            raise DescriptorError(f"resource {name!r}: key names unknown column {col!r}", path=where)
+            raise DescriptorError(
+                f"resource {name!r}: key names unknown column {col!r}", path=where
+            )
     return Resource(
         name=name,
         path=path,

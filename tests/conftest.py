@@ -50,9 +50,7 @@ class Result:
 def run_cli(*args: str, cwd: Path | None = None) -> Result:
     """Run the real ``sticoop`` console script in a subprocess."""
     exe = Path(sys.executable).parent / "sticoop"
-    proc = subprocess.run(
-        [str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+    proc = subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 

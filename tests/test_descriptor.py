@@ -35,9 +35,18 @@ def test_descriptor_metadata(pkg):
 
 def test_data_model_tables_and_keys(pkg):
     assert set(pkg.resource_names) == {
-        "sources", "parties", "sectors", "events", "agreements", "event_parties",
-        "event_sectors", "event_sources", "agreement_parties", "agreement_sectors",
-        "agreement_sources", "retired_ids",
+        "sources",
+        "parties",
+        "sectors",
+        "events",
+        "agreements",
+        "event_parties",
+        "event_sectors",
+        "event_sources",
+        "agreement_parties",
+        "agreement_sectors",
+        "agreement_sources",
+        "retired_ids",
     }
     assert pkg.resource("event_parties").primary_key == ("event_id", "party_id", "role")
     assert pkg.resource("retired_ids").primary_key == ("table_name", "retired_id")

@@ -16,6 +16,7 @@ from release_helpers import (
     save_descriptor,
     set_version,
 )
+
 from sticoop.diff import diff_paths
 from sticoop.release.render import render_text
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import REPO
 
-from sticoop.generate import expected_files, generate
 from sticoop.descriptor import load_package
+from sticoop.generate import expected_files, generate
 from sticoop.validators.rules import RULES
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from release_helpers import copy_bundled, edit_rows, read_rows, set_version
+
 from sticoop.canonical import canonical_table_bytes
 from sticoop.descriptor import load_package
 from sticoop.errors import UsageError

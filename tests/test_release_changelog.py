@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from release_helpers import copy_bundled, edit_rows, set_version
+
 from sticoop.errors import UsageError
 from sticoop.release.changelog import insert_section
 

@@ -15,6 +15,7 @@ from release_helpers import (
     save_descriptor,
     set_version,
 )
+
 from sticoop.descriptor import load_package
 from sticoop.errors import UsageError
 from sticoop.release.schema_diff import compare_schemas

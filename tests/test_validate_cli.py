@@ -22,7 +22,9 @@ def test_text_groups_by_table_and_rule(corpus_case, cli):
     assert "parties  (" in result.stdout
     assert "error hierarchy-cycle ×2" in result.stdout
     assert "line 3, parent_party_id, record most-vn" in result.stdout
-    assert result.stdout.rstrip().endswith("INVALID: 2 error(s), 0 warning(s) in 12 table(s), 25 row(s)")
+    assert result.stdout.rstrip().endswith(
+        "INVALID: 2 error(s), 0 warning(s) in 12 table(s), 25 row(s)"
+    )
 
 
 def test_json_is_machine_readable(corpus_case, cli):
@@ -42,7 +44,9 @@ def test_github_annotations_point_at_file_and_line(corpus_case, cli):
     result = cli("validate", "--format", "github", cwd=path)
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
-    assert first.startswith("::error file=resources/event_parties.csv,line=7,title=fk-missing (party_id)::")
+    assert first.startswith(
+        "::error file=resources/event_parties.csv,line=7,title=fk-missing (party_id)::"
+    )
     assert "ghost" in first
 
 
@@ -80,8 +84,11 @@ def test_default_path_is_current_directory_then_bundled(corpus_case, cli, tmp_pa
 
 
 def test_usage_errors_exit_2_without_traceback(cli, tmp_path):
-    for args in (("validate", str(tmp_path / "missing")), ("validate", "--format", "xml"),
-                 ("validate", str(tmp_path))):
+    for args in (
+        ("validate", str(tmp_path / "missing")),
+        ("validate", "--format", "xml"),
+        ("validate", str(tmp_path)),
+    ):
         result = cli(*args)
         assert result.exit_code == 2, args
         assert "Traceback" not in result.stdout + result.stderr

@@ -18,9 +18,21 @@ from sticoop.descriptor import load_package
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "-w", str(out), str(REPO)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (whl,) = out.glob("sticoop-*.whl")
     return whl
@@ -39,9 +51,20 @@ def test_wheel_contains_descriptor_and_every_resource(wheel):
 def test_installed_wheel_shows_bundled_dataset_outside_repo(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
-         str(target), str(wheel)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     # -S: no site hooks, so the editable install of this checkout cannot leak in; the
     # dependencies come from this environment's site-packages.
@@ -54,7 +77,10 @@ def test_installed_wheel_shows_bundled_dataset_outside_repo(wheel, tmp_path):
     outside.mkdir()
     result = subprocess.run(
         [sys.executable, "-S", "-c", code, str(target), sysconfig.get_paths()["purelib"]],
-        cwd=outside, capture_output=True, text=True, timeout=120,
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     pkg = load_package(REPO)

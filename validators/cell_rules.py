@@ -12,8 +12,22 @@ from dataclasses import dataclass
 from sticoop.descriptor import Field
 
 PLACEHOLDERS = (
-    "n/a", "na", "n.a.", "#n/a", "-", "--", "—", "?", "unknown", "null", "none", "nil",
-    "tbd", "tba", "missing", "nan",
+    "n/a",
+    "na",
+    "n.a.",
+    "#n/a",
+    "-",
+    "--",
+    "—",
+    "?",
+    "unknown",
+    "null",
+    "none",
+    "nil",
+    "tbd",
+    "tba",
+    "missing",
+    "nan",
 )
 CONTROL = r"[\x00-\x1F\x7F]"
 EDGE_SPACE = r"^[\s\x{00A0}\x{FEFF}]|[\s\x{00A0}\x{FEFF}]$"

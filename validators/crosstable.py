@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 VN = "'VNM'"
-FOREIGN = "(p.country_code IS NULL AND p.party_type = 'international_organization' " \
-          "OR p.country_code <> 'VNM')"
+FOREIGN = (
+    "(p.country_code IS NULL AND p.party_type = 'international_organization' "
+    "OR p.country_code <> 'VNM')"
+)
 
 
 @dataclass(frozen=True)
@@ -25,73 +27,138 @@ def _d(col: str, alias: str = "") -> str:
     return f"TRY_CAST({alias + '.' if alias else ''}{col} AS DATE)"
 
 
-def _needs_link(code: str, table: str, key: str, link: str, cond: str, msg: str,
-                extra: tuple[str, ...] = ()) -> TableRule:
+def _needs_link(
+    code: str, table: str, key: str, link: str, cond: str, msg: str, extra: tuple[str, ...] = ()
+) -> TableRule:
     """Rows of TABLE with no row in LINK (joined to parties as p when needed) meeting COND."""
     join = "JOIN parties p ON p.party_id = l.party_id" if "p." in cond else ""
-    return TableRule(code, (table, link, *extra), f"""
+    return TableRule(
+        code,
+        (table, link, *extra),
+        f"""
         SELECT '{table}' AS tbl, t.__line AS line, '{key}' AS col, t.{key} AS rid,
                t.{key} AS val, '{msg}' AS msg
         FROM {table} t
         WHERE t.{key} IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM {link} l {join} WHERE l.{key} = t.{key} AND {cond})""")
+            SELECT 1 FROM {link} l {join} WHERE l.{key} = t.{key} AND {cond})""",
+    )
 
 
 RULES: list[TableRule] = [
-    TableRule("end-before-start", ("events",), f"""
+    TableRule(
+        "end-before-start",
+        ("events",),
+        f"""
         SELECT 'events', __line, 'end_date', event_id, end_date,
                'end_date ' || end_date || ' is before start_date ' || start_date
-        FROM events WHERE {_d('end_date')} < {_d('start_date')}"""),
-    TableRule("valid-years-reversed", ("agreements",), """
+        FROM events WHERE {_d("end_date")} < {_d("start_date")}""",
+    ),
+    TableRule(
+        "valid-years-reversed",
+        ("agreements",),
+        """
         SELECT 'agreements', __line, 'valid_to_year', agreement_id, valid_to_year,
                'valid_to_year ' || valid_to_year || ' is before valid_from_year '
                || valid_from_year
         FROM agreements
-        WHERE TRY_CAST(valid_to_year AS BIGINT) < TRY_CAST(valid_from_year AS BIGINT)"""),
-    TableRule("signed-precision-mismatch", ("agreements",), """
+        WHERE TRY_CAST(valid_to_year AS BIGINT) < TRY_CAST(valid_from_year AS BIGINT)""",
+    ),
+    TableRule(
+        "signed-precision-mismatch",
+        ("agreements",),
+        """
         SELECT 'agreements', __line, 'signed_date_precision', agreement_id,
                coalesce(signed_date_precision, signed_date),
                CASE WHEN signed_date IS NULL THEN 'signed_date_precision given without signed_date'
                     ELSE 'signed_date given without signed_date_precision' END
-        FROM agreements WHERE (signed_date IS NULL) <> (signed_date_precision IS NULL)"""),
-    TableRule("date-precision-mismatch", ("events", "agreements"), f"""
+        FROM agreements WHERE (signed_date IS NULL) <> (signed_date_precision IS NULL)""",
+    ),
+    TableRule(
+        "date-precision-mismatch",
+        ("events", "agreements"),
+        f"""
         SELECT 'events', __line, col, event_id, val,
                'a ' || date_precision || '-precision date must be the first day of its '
                || date_precision
         FROM (SELECT __line, event_id, date_precision, unnest(['start_date', 'end_date']) AS col,
                      unnest([start_date, end_date]) AS val FROM events)
-        WHERE (date_precision = 'month' AND day({_d('val')}) <> 1)
-           OR (date_precision = 'year' AND strftime({_d('val')}, '%m-%d') <> '01-01')
+        WHERE (date_precision = 'month' AND day({_d("val")}) <> 1)
+           OR (date_precision = 'year' AND strftime({_d("val")}, '%m-%d') <> '01-01')
         UNION ALL
         SELECT 'agreements', __line, 'signed_date', agreement_id, signed_date,
                'a ' || signed_date_precision || '-precision date must be the first day of its '
                || signed_date_precision
         FROM agreements
-        WHERE (signed_date_precision = 'month' AND day({_d('signed_date')}) <> 1)
+        WHERE (signed_date_precision = 'month' AND day({_d("signed_date")}) <> 1)
            OR (signed_date_precision = 'year'
-               AND strftime({_d('signed_date')}, '%m-%d') <> '01-01')"""),
-    TableRule("country-required", ("parties",), """
+               AND strftime({_d("signed_date")}, '%m-%d') <> '01-01')""",
+    ),
+    TableRule(
+        "country-required",
+        ("parties",),
+        """
         SELECT 'parties', __line, 'country_code', party_id, party_type,
                'a ' || party_type || ' needs a country_code'
         FROM parties
         WHERE country_code IS NULL AND party_type IS DISTINCT FROM 'international_organization'
-          AND party_type IS NOT NULL"""),
-    _needs_link("event-no-source", "events", "event_id", "event_sources", "true",
-                "the event cites no source (add a row to event_sources)"),
-    _needs_link("agreement-no-source", "agreements", "agreement_id", "agreement_sources", "true",
-                "the agreement cites no source (add a row to agreement_sources)"),
-    _needs_link("event-no-vn-party", "events", "event_id", "event_parties",
-                f"p.country_code = {VN}", "no Vietnamese party (country_code VNM) takes part",
-                ("parties",)),
-    _needs_link("event-no-foreign-party", "events", "event_id", "event_parties", FOREIGN,
-                "no non-Vietnamese party takes part", ("parties",)),
-    _needs_link("agreement-no-vn-party", "agreements", "agreement_id", "agreement_parties",
-                f"l.role = 'party' AND p.country_code = {VN}",
-                "no Vietnamese party (role party, country_code VNM)", ("parties",)),
-    _needs_link("agreement-no-foreign-party", "agreements", "agreement_id", "agreement_parties",
-                f"l.role = 'party' AND {FOREIGN}", "no non-Vietnamese party (role party)",
-                ("parties",)),
-    TableRule("agreement-too-few-parties", ("agreements", "agreement_parties"), """
+          AND party_type IS NOT NULL""",
+    ),
+    _needs_link(
+        "event-no-source",
+        "events",
+        "event_id",
+        "event_sources",
+        "true",
+        "the event cites no source (add a row to event_sources)",
+    ),
+    _needs_link(
+        "agreement-no-source",
+        "agreements",
+        "agreement_id",
+        "agreement_sources",
+        "true",
+        "the agreement cites no source (add a row to agreement_sources)",
+    ),
+    _needs_link(
+        "event-no-vn-party",
+        "events",
+        "event_id",
+        "event_parties",
+        f"p.country_code = {VN}",
+        "no Vietnamese party (country_code VNM) takes part",
+        ("parties",),
+    ),
+    _needs_link(
+        "event-no-foreign-party",
+        "events",
+        "event_id",
+        "event_parties",
+        FOREIGN,
+        "no non-Vietnamese party takes part",
+        ("parties",),
+    ),
+    _needs_link(
+        "agreement-no-vn-party",
+        "agreements",
+        "agreement_id",
+        "agreement_parties",
+        f"l.role = 'party' AND p.country_code = {VN}",
+        "no Vietnamese party (role party, country_code VNM)",
+        ("parties",),
+    ),
+    _needs_link(
+        "agreement-no-foreign-party",
+        "agreements",
+        "agreement_id",
+        "agreement_parties",
+        f"l.role = 'party' AND {FOREIGN}",
+        "no non-Vietnamese party (role party)",
+        ("parties",),
+    ),
+    TableRule(
+        "agreement-too-few-parties",
+        ("agreements", "agreement_parties"),
+        """
         SELECT 'agreements', a.__line, 'agreement_id', a.agreement_id,
                CAST(coalesce(n, 0) AS VARCHAR),
                'an agreement needs at least two rows with role party; it has '
@@ -99,43 +166,67 @@ RULES: list[TableRule] = [
         FROM agreements a LEFT JOIN (
             SELECT agreement_id, count(*) AS n FROM agreement_parties
             WHERE role = 'party' GROUP BY agreement_id) c USING (agreement_id)
-        WHERE a.agreement_id IS NOT NULL AND coalesce(n, 0) < 2"""),
-    TableRule("signatory-no-principal", ("agreement_parties",), """
+        WHERE a.agreement_id IS NOT NULL AND coalesce(n, 0) < 2""",
+    ),
+    TableRule(
+        "signatory-no-principal",
+        ("agreement_parties",),
+        """
         SELECT 'agreement_parties', __line, 'on_behalf_of_party_id',
                agreement_id || '/' || party_id || '/' || role, NULL,
                'a signatory must name on_behalf_of_party_id'
-        FROM agreement_parties WHERE role = 'signatory' AND on_behalf_of_party_id IS NULL"""),
-    TableRule("signatory-principal-not-party", ("agreement_parties",), """
+        FROM agreement_parties WHERE role = 'signatory' AND on_behalf_of_party_id IS NULL""",
+    ),
+    TableRule(
+        "signatory-principal-not-party",
+        ("agreement_parties",),
+        """
         SELECT 'agreement_parties', s.__line, 'on_behalf_of_party_id',
                s.agreement_id || '/' || s.party_id || '/' || s.role, s.on_behalf_of_party_id,
                'on_behalf_of_party_id must have a row with role party on the same agreement'
         FROM agreement_parties s
         WHERE s.on_behalf_of_party_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM agreement_parties x WHERE x.agreement_id = s.agreement_id
-                          AND x.party_id = s.on_behalf_of_party_id AND x.role = 'party')"""),
-    TableRule("person-as-party", ("agreement_parties", "parties"), """
+                          AND x.party_id = s.on_behalf_of_party_id AND x.role = 'party')""",
+    ),
+    TableRule(
+        "person-as-party",
+        ("agreement_parties", "parties"),
+        """
         SELECT 'agreement_parties', l.__line, 'role',
                l.agreement_id || '/' || l.party_id || '/' || l.role, l.party_id,
                'a person cannot be bound by an agreement; use role signatory or witness'
         FROM agreement_parties l JOIN parties p ON p.party_id = l.party_id
-        WHERE l.role = 'party' AND p.party_type = 'person'"""),
-    TableRule("signed-outside-event", ("agreements", "events"), f"""
+        WHERE l.role = 'party' AND p.party_type = 'person'""",
+    ),
+    TableRule(
+        "signed-outside-event",
+        ("agreements", "events"),
+        f"""
         SELECT 'agreements', a.__line, 'signed_date', a.agreement_id, a.signed_date,
                'signed ' || a.signed_date || ', outside event ' || e.event_id || ' ('
                || e.start_date || ' to ' || e.end_date || ')'
         FROM agreements a JOIN events e ON e.event_id = a.event_id
         WHERE a.signed_date_precision = 'day'
-          AND ({_d('signed_date', 'a')} < {_d('start_date', 'e')}
-               OR {_d('signed_date', 'a')} > {_d('end_date', 'e')})"""),
-    TableRule("child-event-outside-parent", ("events",), f"""
+          AND ({_d("signed_date", "a")} < {_d("start_date", "e")}
+               OR {_d("signed_date", "a")} > {_d("end_date", "e")})""",
+    ),
+    TableRule(
+        "child-event-outside-parent",
+        ("events",),
+        f"""
         SELECT 'events', c.__line, 'start_date', c.event_id,
                c.start_date || '..' || c.end_date,
                'outside parent event ' || p.event_id || ' (' || p.start_date || ' to '
                || p.end_date || ')'
         FROM events c JOIN events p ON p.event_id = c.parent_event_id
-        WHERE {_d('start_date', 'c')} < {_d('start_date', 'p')}
-           OR {_d('end_date', 'c')} > {_d('end_date', 'p')}"""),
-    TableRule("party-unused", ("parties", "event_parties", "agreement_parties"), """
+        WHERE {_d("start_date", "c")} < {_d("start_date", "p")}
+           OR {_d("end_date", "c")} > {_d("end_date", "p")}""",
+    ),
+    TableRule(
+        "party-unused",
+        ("parties", "event_parties", "agreement_parties"),
+        """
         SELECT 'parties', __line, 'party_id', party_id, party_id,
                'the party is used by no event, agreement or other party'
         FROM parties t WHERE party_id IS NOT NULL
@@ -144,8 +235,12 @@ RULES: list[TableRule] = [
           AND party_id NOT IN (SELECT parent_party_id FROM parties
                                WHERE parent_party_id IS NOT NULL)
           AND party_id NOT IN (SELECT successor_party_id FROM parties
-                               WHERE successor_party_id IS NOT NULL)"""),
-    TableRule("sector-unused", ("sectors", "event_sectors", "agreement_sectors"), """
+                               WHERE successor_party_id IS NOT NULL)""",
+    ),
+    TableRule(
+        "sector-unused",
+        ("sectors", "event_sectors", "agreement_sectors"),
+        """
         SELECT 'sectors', __line, 'sector_id', sector_id, sector_id,
                'the sector is used by no event or agreement and has no sub-sector'
         FROM sectors WHERE sector_id IS NOT NULL
@@ -153,24 +248,39 @@ RULES: list[TableRule] = [
           AND sector_id NOT IN (SELECT sector_id FROM agreement_sectors
                                 WHERE sector_id IS NOT NULL)
           AND sector_id NOT IN (SELECT parent_sector_id FROM sectors
-                                WHERE parent_sector_id IS NOT NULL)"""),
-    TableRule("source-unused", ("sources", "event_sources", "agreement_sources"), """
+                                WHERE parent_sector_id IS NOT NULL)""",
+    ),
+    TableRule(
+        "source-unused",
+        ("sources", "event_sources", "agreement_sources"),
+        """
         SELECT 'sources', __line, 'source_id', source_id, source_id,
                'the source is cited by no event or agreement'
         FROM sources WHERE source_id IS NOT NULL
           AND source_id NOT IN (SELECT source_id FROM event_sources WHERE source_id IS NOT NULL)
           AND source_id NOT IN (SELECT source_id FROM agreement_sources
-                                WHERE source_id IS NOT NULL)"""),
-    _needs_link("event-no-sector", "events", "event_id", "event_sectors", "true",
-                "the event has no sector (add a row to event_sectors)"),
-    TableRule("party-inactive", ("parties", "event_parties", "events"), f"""
+                                WHERE source_id IS NOT NULL)""",
+    ),
+    _needs_link(
+        "event-no-sector",
+        "events",
+        "event_id",
+        "event_sectors",
+        "true",
+        "the event has no sector (add a row to event_sectors)",
+    ),
+    TableRule(
+        "party-inactive",
+        ("parties", "event_parties", "events"),
+        f"""
         SELECT 'event_parties', l.__line, 'party_id',
                l.event_id || '/' || l.party_id || '/' || l.role, l.party_id,
                'party active until ' || p.active_to_year || ' attends an event in '
-               || year({_d('start_date', 'e')})
+               || year({_d("start_date", "e")})
         FROM event_parties l JOIN parties p ON p.party_id = l.party_id
              JOIN events e ON e.event_id = l.event_id
-        WHERE TRY_CAST(p.active_to_year AS BIGINT) < year({_d('start_date', 'e')})"""),
+        WHERE TRY_CAST(p.active_to_year AS BIGINT) < year({_d("start_date", "e")})""",
+    ),
 ]
 
 
@@ -180,17 +290,25 @@ def retired_rules(tables: dict[str, str]) -> list[TableRule]:
         f"SELECT '{t}' AS table_name, {pk} AS id FROM {t}" for t, pk in tables.items()
     )
     return [
-        TableRule("retired-id-reused", ("retired_ids", *tables), f"""
+        TableRule(
+            "retired-id-reused",
+            ("retired_ids", *tables),
+            f"""
             SELECT 'retired_ids', r.__line, 'retired_id', r.table_name || '/' || r.retired_id,
                    r.retired_id, 'retired id is used again in ' || r.table_name
             FROM retired_ids r JOIN ({reused}) x
-                 ON x.table_name = r.table_name AND x.id = r.retired_id"""),
-        TableRule("retired-replacement-missing", ("retired_ids", *tables), f"""
+                 ON x.table_name = r.table_name AND x.id = r.retired_id""",
+        ),
+        TableRule(
+            "retired-replacement-missing",
+            ("retired_ids", *tables),
+            f"""
             SELECT 'retired_ids', r.__line, 'replaced_by_id', r.table_name || '/' || r.retired_id,
                    r.replaced_by_id, 'replaced_by_id not found in ' || r.table_name
             FROM retired_ids r
             WHERE r.replaced_by_id IS NOT NULL AND r.table_name IN
-                  ({', '.join(repr(t) for t in tables)})
+                  ({", ".join(repr(t) for t in tables)})
               AND NOT EXISTS (SELECT 1 FROM ({reused}) x
-                              WHERE x.table_name = r.table_name AND x.id = r.replaced_by_id)"""),
+                              WHERE x.table_name = r.table_name AND x.id = r.replaced_by_id)""",
+        ),
     ]

@@ -61,9 +61,7 @@ def _duckdb() -> Iterator:
 
 def _cell_findings(con, table: LoadedTable) -> list[Finding]:
     res = table.resource
-    messages = {
-        (f.name, r.code): r.message for f in res.fields for r in cell_rules(f)
-    }
+    messages = {(f.name, r.code): r.message for f in res.fields for r in cell_rules(f)}
     columns = table.columns
     cursor = con.execute(cell_check_sql(res, res.name, columns))
     names = [d[0] for d in cursor.description]
@@ -77,9 +75,16 @@ def _cell_findings(con, table: LoadedTable) -> list[Finding]:
                     continue
                 message = messages.get((col, code), "required cell is empty")
                 findings.append(
-                    Finding(code=code, message=f"{col}: {message}", table=res.name,
-                            file=table.file, line=record["__line"], column=col,
-                            record_id=record["__rid"] or None, value=truncate(record[col]))
+                    Finding(
+                        code=code,
+                        message=f"{col}: {message}",
+                        table=res.name,
+                        file=table.file,
+                        line=record["__line"],
+                        column=col,
+                        record_id=record["__rid"] or None,
+                        value=truncate(record[col]),
+                    )
                 )
     return findings
 
@@ -133,15 +138,27 @@ def _run_rule(con, rule: TableRule, loaded: dict[str, LoadedTable]) -> list[Find
     try:
         return _run(con, rule.code, rule.sql, loaded)
     except duckdb.Error as exc:
-        return [Finding(code="descriptor-invalid",
-                        message=f"rule {rule.code} cannot run on this descriptor: "
-                                f"{str(exc).splitlines()[0]}")]
+        return [
+            Finding(
+                code="descriptor-invalid",
+                message=f"rule {rule.code} cannot run on this descriptor: "
+                f"{str(exc).splitlines()[0]}",
+            )
+        ]
 
 
 def _run(con, code: str, sql: str, loaded: dict[str, LoadedTable]) -> list[Finding]:
     rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY 1, 2").fetchall()
     return [
-        Finding(code=code, message=str(msg), table=tbl, file=loaded[tbl].file, line=line,
-                column=col, record_id=rid or None, value=truncate(val))
+        Finding(
+            code=code,
+            message=str(msg),
+            table=tbl,
+            file=loaded[tbl].file,
+            line=line,
+            column=col,
+            record_id=rid or None,
+            value=truncate(val),
+        )
         for tbl, line, col, rid, val, msg in rows
     ]

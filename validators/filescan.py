@@ -123,10 +123,11 @@ def _scan_piece(scan: FileScan, line: int, piece: bytes) -> bool:
     if b"\r" in piece:
         for m in re.finditer(rb"\r", piece):
             scan.cr.add(_line_of(piece, line, m.start()))
-    for m in _BLANK.finditer(piece):
-        if m.start() < len(piece):
-            scan.blank.add(_line_of(piece, line, m.start()))
-    if not unicodedata.is_normalized("NFC", text):
+    if piece.startswith((b"\n", b"\r\n")) or b"\n\n" in piece or b"\n\r\n" in piece:
+        for m in _BLANK.finditer(piece):
+            if m.start() < len(piece):
+                scan.blank.add(_line_of(piece, line, m.start()))
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         for i, row in enumerate(text.split("\n")):
             if not unicodedata.is_normalized("NFC", row):
                 scan.not_nfc.add(line + i)

@@ -37,8 +37,8 @@ def fk_missing_sql(res: Resource, fk: ForeignKey) -> str:
     target = f"{fk.resource}.{','.join(fk.ref_fields)}"
     return f"""
         SELECT {lit(res.name)} AS tbl, c.__line AS line, {lit(fk.fields[-1])} AS col,
-               {record_id_sql(res, 'c')} AS rid, {value} AS val,
-               {lit('not found in ' + target)} AS msg
+               {record_id_sql(res, "c")} AS rid, {value} AS val,
+               {lit("not found in " + target)} AS msg
         FROM {q(res.name)} c
         WHERE {given} AND NOT EXISTS (SELECT 1 FROM {q(fk.resource)} p WHERE {match})"""
 
@@ -66,6 +66,6 @@ def cycle_sql(res: Resource, fk: ForeignKey) -> str:
             WHERE w.cur <> w.start AND w.depth < {MAX_DEPTH})
         SELECT {lit(res.name)} AS tbl, t.__line AS line, {lit(fk.fields[0])} AS col,
                t.{key} AS rid, t.{ref} AS val,
-               {lit('following ' + fk.fields[0] + ' from here loops back to this row')} AS msg
+               {lit("following " + fk.fields[0] + " from here loops back to this row")} AS msg
         FROM {q(res.name)} t
         WHERE t.{key} IN (SELECT DISTINCT start FROM walk WHERE cur = start)"""

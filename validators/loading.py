@@ -133,18 +133,24 @@ def _header_findings(table: LoadedTable, header: list[str]) -> None:
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            table.finding("header-duplicate-column", f"column {name!r} appears twice",
-                          line=1, column=name)
+            table.finding(
+                "header-duplicate-column", f"column {name!r} appears twice", line=1, column=name
+            )
             table.state = DEGRADED
         seen.add(name)
         if name not in expected:
-            table.finding("header-unknown-column", f"column {name!r} is not in the descriptor",
-                          line=1, column=name)
+            table.finding(
+                "header-unknown-column",
+                f"column {name!r} is not in the descriptor",
+                line=1,
+                column=name,
+            )
             table.state = DEGRADED
     for name in expected:
         if name not in seen:
-            table.finding("header-missing-column", f"column {name!r} is missing",
-                          line=1, column=name)
+            table.finding(
+                "header-missing-column", f"column {name!r} is missing", line=1, column=name
+            )
             table.state = DEGRADED
     present = [h for h in header if h in expected]
     if table.state == OK and present != expected:

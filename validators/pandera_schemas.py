@@ -42,15 +42,17 @@ def _fails(rule: CellRule, col: str) -> pl.Expr:
     elif kind == "prefix":
         expr = c.str.slice(0, 1).is_in(list(arg))  # type: ignore[call-overload]
     elif kind == "date":
-        expr = ~c.str.contains(f"^(?:{ISO_DATE})$") | c.str.to_date(
-            "%Y-%m-%d", strict=False
-        ).is_null()
+        expr = (
+            ~c.str.contains(f"^(?:{ISO_DATE})$") | c.str.to_date("%Y-%m-%d", strict=False).is_null()
+        )
     elif kind == "max_len":
         expr = c.str.len_chars() > int(arg)  # type: ignore[call-overload]
     elif kind == "range":
         lo, hi = arg  # type: ignore[misc]
         number = c.cast(pl.Float64, strict=False)
-        parts = ([number < lo] if lo is not None else []) + ([number > hi] if hi is not None else [])
+        parts = ([number < lo] if lo is not None else []) + (
+            [number > hi] if hi is not None else []
+        )
         expr = reduce(lambda a, b: a | b, parts)
     else:
         raise ValueError(f"unknown rule kind {kind!r}")
@@ -93,8 +95,9 @@ def schema(table: str, package: str | Path | None = None) -> pa.DataFrameSchema:
     return schema_for(load_package(package).resource(table))
 
 
-def validate_frame(table: str, df: pl.DataFrame, package: str | Path | None = None,
-                   file: str | None = None) -> list[Finding]:
+def validate_frame(
+    table: str, df: pl.DataFrame, package: str | Path | None = None, file: str | None = None
+) -> list[Finding]:
     """Validate DF against TABLE's schema and return findings in the engine's terms.
 
     Row ``i`` (0-based) is reported at line ``i + 2`` (header = line 1, one line per record).
@@ -109,16 +112,24 @@ def validate_frame(table: str, df: pl.DataFrame, package: str | Path | None = No
     return []
 
 
-def _to_findings(res: Resource, df: pl.DataFrame, cases: pl.DataFrame,
-                 file: str | None) -> list[Finding]:
+def _to_findings(
+    res: Resource, df: pl.DataFrame, cases: pl.DataFrame, file: str | None
+) -> list[Finding]:
     findings = []
     first_seen: set[tuple] = set()
     pk = list(res.primary_key)
     for case in cases.sort("index", nulls_last=True).iter_rows(named=True):
         index, column, check = case["index"], case["column"], case["check"]
         if index is None:  # schema-level problem (missing column, wrong dtype)
-            findings.append(Finding(code="header-missing-column", message=str(case["failure_case"]),
-                                    table=res.name, file=file, column=column))
+            findings.append(
+                Finding(
+                    code="header-missing-column",
+                    message=str(case["failure_case"]),
+                    table=res.name,
+                    file=file,
+                    column=column,
+                )
+            )
             continue
         row = df.row(index, named=True)
         rid = "/".join(str(row.get(c) or "") for c in pk) or None
@@ -132,7 +143,16 @@ def _to_findings(res: Resource, df: pl.DataFrame, cases: pl.DataFrame,
             code, value = "required-missing", None
         else:
             code, value = check, row.get(column)
-        findings.append(Finding(code=code, message=f"{column}: {code}", table=res.name,
-                                file=file, line=index + 2, column=column, record_id=rid,
-                                value=truncate(value)))
+        findings.append(
+            Finding(
+                code=code,
+                message=f"{column}: {code}",
+                table=res.name,
+                file=file,
+                line=index + 2,
+                column=column,
+                record_id=rid,
+                value=truncate(value),
+            )
+        )
     return findings

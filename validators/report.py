@@ -25,8 +25,11 @@ def render(report: Report, fmt: str, max_errors: int | None = None, strict: bool
 
 
 def _where(f: Finding) -> str:
-    parts = [f"line {f.line}" if f.line else None, f.column, f"record {f.record_id}"
-             if f.record_id else None]
+    parts = [
+        f"line {f.line}" if f.line else None,
+        f.column,
+        f"record {f.record_id}" if f.record_id else None,
+    ]
     return ", ".join(p for p in parts if p)
 
 
@@ -131,13 +134,22 @@ def _markdown(report: Report, max_errors: int | None, strict: bool) -> str:
     for table, codes in _groups(report).items():
         for code, items in codes.items():
             lines.append(f"| {table} | `{code}` | {RULES[code].severity} | {len(items):,} |")
-    lines += ["", "| file | line | column | record | rule | value | message |",
-              "|---|---:|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| file | line | column | record | rule | value | message |",
+        "|---|---:|---|---|---|---|---|",
+    ]
     findings = report.sorted_findings()
     shown = findings if max_errors is None else findings[:max_errors]
     for f in shown:
-        lines.append("| " + " | ".join(_md_cell(x) for x in (
-            f.file, f.line, f.column, f.record_id, f"`{f.code}`", f.value, f.message)) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                _md_cell(x)
+                for x in (f.file, f.line, f.column, f.record_id, f"`{f.code}`", f.value, f.message)
+            )
+            + " |"
+        )
     if len(shown) < len(findings):
         lines.append(f"\n_{len(findings) - len(shown):,} more not listed (--max-errors)._")
     return "\n".join(lines)

@@ -141,7 +141,7 @@ def release_manifest(
         "version": pkg.version,
         "date": date,
         "previous_version": diff.old_version,
-        "change_level": diff.required_level,
+        "change_level": diff.required_level if diff.old_version else "initial",
         "licenses": pkg.raw.get("licenses", []),
         "tables": table_checksums(pkg),
         "artefacts": artefacts,

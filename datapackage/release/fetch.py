@@ -62,8 +62,15 @@ def fetch_small(url: str, limit: int = INDEX_LIMIT) -> bytes:
     return data
 
 
+def _announced(resp: http.client.HTTPResponse) -> int | None:
+    value = resp.headers.get("Content-Length", "")
+    return int(value) if value.isdigit() else None
+
+
 def _copy(resp: http.client.HTTPResponse, out: BinaryIO, size: int, progress: Progress) -> str:
-    """Copy at most SIZE + 1 bytes of RESP into OUT; return the SHA-256 of what was copied."""
+    """Copy at most SIZE + 1 bytes of RESP into OUT; return the SHA-256 of what was copied.
+
+    Fewer bytes than SIZE or than the Content-Length header is a truncated transfer."""
     digest = hashlib.sha256()
     received = 0
     while received <= size:
@@ -82,10 +89,11 @@ def _copy(resp: http.client.HTTPResponse, out: BinaryIO, size: int, progress: Pr
         digest.update(chunk)
         received += len(chunk)
         progress(len(chunk))
-    if received < size:
-        raise TruncatedDownload(f"transfer ended after {received:,} of {size:,} bytes")
     if received > size:
         raise ChecksumMismatch(f"the file is larger than the {size:,} bytes the index announces")
+    expected = max(size, _announced(resp) or 0)
+    if received < expected:
+        raise TruncatedDownload(f"transfer ended after {received:,} of {expected:,} bytes")
     return digest.hexdigest()
 
 

@@ -25,7 +25,8 @@ def check_member_name(name: str) -> PurePosixPath:
 
 def _check_member_type(info: zipfile.ZipInfo) -> None:
     mode = info.external_attr >> 16
-    if info.create_system == 3 and mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    kind = stat.S_IFMT(mode)  # 0 when the archiver recorded permissions only
+    if info.create_system == 3 and kind and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
         raise UnsafeArchive(f"archive member {info.filename!r} is {kind}")
 

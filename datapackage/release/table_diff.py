@@ -121,6 +121,7 @@ class DiffEngine:
 
     def _view(self, view: str, pkg: Package | None, res: Resource | None, cols: list[str]) -> None:
         import duckdb
+
         from sticoop.ddl import ident, read_csv_call
 
         if pkg is None or res is None:
