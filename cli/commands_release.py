@@ -145,6 +145,7 @@ def changelog(
     from sticoop.release.check import resolve_previous
     from sticoop.release.checksums import table_checksums
     from sticoop.release.dates import release_date
+    from sticoop.release.files import sha256_file
     from sticoop.release.sources import opened_package
 
     pkg = load_package(path)
@@ -152,7 +153,7 @@ def changelog(
     with opened_package(prev) if prev else nullcontext(None) as old:
         diff = diff_packages(old, pkg, limit=10)
     day = release_date(pkg.root, pkg.version, date)
-    section = render_section(diff, day, table_checksums(pkg))
+    section = render_section(diff, day, table_checksums(pkg), sha256_file(pkg.descriptor_path))
     if not write:
         typer.echo(section, nl=False)
         return

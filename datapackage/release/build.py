@@ -143,6 +143,7 @@ def release_manifest(
         "previous_version": diff.old_version,
         "change_level": diff.required_level if diff.old_version else "initial",
         "licenses": pkg.raw.get("licenses", []),
+        "descriptor_sha256": sha256_file(pkg.descriptor_path),
         "tables": table_checksums(pkg),
         "artefacts": artefacts,
         "generator": f"sticoop {__version__}",
@@ -162,7 +163,8 @@ def _write_artefacts(
     from sticoop.ddl import build_database
 
     names = artefact_names(pkg.name, pkg.version)
-    section = render_section(diff, date, table_checksums(pkg))
+    descriptor_sha = sha256_file(pkg.descriptor_path)
+    section = render_section(diff, date, table_checksums(pkg), descriptor_sha)
     files = {kind: folder / name for kind, name in names.items()}
     write_zip(files["csv"], csv_zip_entries(pkg, section))
     write_zip(files["parquet"], parquet_zip_entries(pkg), compress=False)

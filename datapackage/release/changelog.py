@@ -46,7 +46,12 @@ def _added_lines(table: TableDiff) -> list[str]:
     return lines + ([f"- {table.table}: … and {more} more"] if more > 0 else [])
 
 
-def render_section(diff: PackageDiff, date: str, checksums: dict[str, dict[str, int | str]]) -> str:
+def render_section(
+    diff: PackageDiff,
+    date: str,
+    checksums: dict[str, dict[str, int | str]],
+    descriptor_sha256: str | None = None,
+) -> str:
     """The proposed changelog section for DIFF's new version (Keep a Changelog style)."""
     out = [f"## [{diff.new_version}] - {date}", ""]
     if diff.old_version is None:
@@ -69,6 +74,8 @@ def render_section(diff: PackageDiff, date: str, checksums: dict[str, dict[str, 
     out.append("SHA-256 of each table's canonical CSV (the `sticoop fmt` form):")
     out += ["", "| table | rows | sha256 |", "|---|---:|---|"]
     out += [f"| {t} | {c['rows']} | `{c['sha256']}` |" for t, c in checksums.items()]
+    if descriptor_sha256:
+        out += ["", f"SHA-256 of `datapackage.json` as committed: `{descriptor_sha256}`"]
     return "\n".join(out) + "\n"
 
 
