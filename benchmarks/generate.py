@@ -15,14 +15,18 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Appended, not prepended: the repository root holds a `validators` directory that must not
+# shadow the PyPI package of that name (a frictionless dependency).
+sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.synth_package import MIN_EVENTS, generate_package  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, required=True, help=f"number of events (>= {MIN_EVENTS})")
+    parser.add_argument(
+        "--events", type=int, required=True, help=f"number of events (>= {MIN_EVENTS})"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--out", type=Path, required=True, help="directory to write into")
     parser.add_argument(
@@ -63,13 +67,17 @@ def main(argv: list[str] | None = None) -> int:
         injected = inject_errors(args.out, args.inject_errors, args.seed, codes, args.inject_set)
     elapsed = time.perf_counter() - started
     if not args.quiet:
-        print(f"wrote {args.out}: {args.events:,} events, {summary.total_rows:,} rows "
-              f"in {elapsed:.2f} s")
+        print(
+            f"wrote {args.out}: {args.events:,} events, {summary.total_rows:,} rows "
+            f"in {elapsed:.2f} s"
+        )
         for table, count in summary.rows.items():
             print(f"  {table:<18} {count:>12,}")
         if injected is not None:
-            print(f"injected {args.inject_set} errors: {len(injected.codes)} codes, "
-                  f"{len(injected.expected)} expected findings -> expected-findings.csv")
+            print(
+                f"injected {args.inject_set} errors: {len(injected.codes)} codes, "
+                f"{len(injected.expected)} expected findings -> expected-findings.csv"
+            )
     return 0
 
 

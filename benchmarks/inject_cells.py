@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 from benchmarks.inject_context import Injector
 
-LONG_CITY = "Ho Chi Minh City, including the Saigon Hi-Tech Park and the Thu Duc innovation " \
-            "district of the southern region"
+LONG_CITY = (
+    "Ho Chi Minh City, including the Saigon Hi-Tech Park and the Thu Duc innovation "
+    "district of the southern region"
+)
 
 
 def _cell(
@@ -45,50 +47,85 @@ def _given(value: str) -> bool:
 
 
 def required_missing(inj: Injector, n: int) -> int:
-    return _cell(inj, "required-missing", n, [
-        ("events", "title_en", lambda v: "", _any),
-        ("sources", "outlet", lambda v: "", _any),
-    ])
+    return _cell(
+        inj,
+        "required-missing",
+        n,
+        [
+            ("events", "title_en", lambda v: "", _any),
+            ("sources", "outlet", lambda v: "", _any),
+        ],
+    )
 
 
 def integer_invalid(inj: Injector, n: int) -> int:
-    return _cell(inj, "integer-invalid", n, [
-        ("agreements", "valid_from_year", lambda v: f"{v}.0", _given),
-    ])
+    return _cell(
+        inj,
+        "integer-invalid",
+        n,
+        [
+            ("agreements", "valid_from_year", lambda v: f"{v}.0", _given),
+        ],
+    )
 
 
 def boolean_invalid(inj: Injector, n: int) -> int:
-    return _cell(inj, "boolean-invalid", n, [
-        ("events", "date_inferred", lambda v: "yes", _any),
-        ("agreements", "date_inferred", lambda v: "TRUE", _any),
-    ])
+    return _cell(
+        inj,
+        "boolean-invalid",
+        n,
+        [
+            ("events", "date_inferred", lambda v: "yes", _any),
+            ("agreements", "date_inferred", lambda v: "TRUE", _any),
+        ],
+    )
 
 
 def date_invalid(inj: Injector, n: int) -> int:
-    return _cell(inj, "date-invalid", n, [
-        ("sources", "retrieved_date", lambda v: f"{v[:4]}-02-30", _given),
-        ("sources", "published_date", lambda v: v.replace("-", "/"), _given),
-    ])
+    return _cell(
+        inj,
+        "date-invalid",
+        n,
+        [
+            ("sources", "retrieved_date", lambda v: f"{v[:4]}-02-30", _given),
+            ("sources", "published_date", lambda v: v.replace("-", "/"), _given),
+        ],
+    )
 
 
 def uri_invalid(inj: Injector, n: int) -> int:
-    return _cell(inj, "uri-invalid", n, [
-        ("sources", "url", lambda v: v.removeprefix("https://"), _given),
-    ])
+    return _cell(
+        inj,
+        "uri-invalid",
+        n,
+        [
+            ("sources", "url", lambda v: v.removeprefix("https://"), _given),
+        ],
+    )
 
 
 def enum_invalid(inj: Injector, n: int) -> int:
-    return _cell(inj, "enum-invalid", n, [
-        ("events", "mode", lambda v: "virtual", _any),
-        ("sources", "source_type", lambda v: "newspaper", _any),
-    ])
+    return _cell(
+        inj,
+        "enum-invalid",
+        n,
+        [
+            ("events", "mode", lambda v: "virtual", _any),
+            ("sources", "source_type", lambda v: "newspaper", _any),
+        ],
+    )
 
 
 def pattern_mismatch(inj: Injector, n: int) -> int:
-    return _cell(inj, "pattern-mismatch", n, [
-        ("parties", "wikidata_id", lambda v: "Q0" + v[1:], _given),
-        ("events", "country_code", lambda v: v.lower(), _any),
-    ])
+    return _cell(
+        inj,
+        "pattern-mismatch",
+        n,
+        [
+            ("parties", "wikidata_id", lambda v: "Q0" + v[1:], _given),
+            ("events", "country_code", lambda v: v.lower(), _any),
+        ],
+    )
 
 
 def too_long(inj: Injector, n: int) -> int:
@@ -96,36 +133,61 @@ def too_long(inj: Injector, n: int) -> int:
 
 
 def out_of_range(inj: Injector, n: int) -> int:
-    return _cell(inj, "out-of-range", n, [
-        ("agreements", "valid_to_year", lambda v: "2150", _given),
-    ])
+    return _cell(
+        inj,
+        "out-of-range",
+        n,
+        [
+            ("agreements", "valid_to_year", lambda v: "2150", _given),
+        ],
+    )
 
 
 def whitespace(inj: Injector, n: int) -> int:
-    return _cell(inj, "whitespace", n, [
-        ("events", "title_en", lambda v: v + " ", _any),
-        ("sources", "title", lambda v: " " + v, _any),
-    ])
+    return _cell(
+        inj,
+        "whitespace",
+        n,
+        [
+            ("events", "title_en", lambda v: v + " ", _any),
+            ("sources", "title", lambda v: " " + v, _any),
+        ],
+    )
 
 
 def placeholder(inj: Injector, n: int) -> int:
-    return _cell(inj, "placeholder", n, [
-        ("events", "city", lambda v: "N/A", _any),
-        ("events", "summary_en", lambda v: "unknown", _any),
-    ])
+    return _cell(
+        inj,
+        "placeholder",
+        n,
+        [
+            ("events", "city", lambda v: "N/A", _any),
+            ("events", "summary_en", lambda v: "unknown", _any),
+        ],
+    )
 
 
 def formula_prefix(inj: Injector, n: int) -> int:
-    return _cell(inj, "formula-prefix", n, [
-        ("events", "summary_en", lambda v: "=SUM(1,2)", _any),
-        ("agreements", "title_en", lambda v: '=HYPERLINK("https://example.org")', _any),
-    ])
+    return _cell(
+        inj,
+        "formula-prefix",
+        n,
+        [
+            ("events", "summary_en", lambda v: "=SUM(1,2)", _any),
+            ("agreements", "title_en", lambda v: '=HYPERLINK("https://example.org")', _any),
+        ],
+    )
 
 
 def control_char(inj: Injector, n: int) -> int:
-    return _cell(inj, "control-char", n, [
-        ("events", "title_en", lambda v: v.replace(" ", "\t", 1), _any),
-    ])
+    return _cell(
+        inj,
+        "control-char",
+        n,
+        [
+            ("events", "title_en", lambda v: v.replace(" ", "\t", 1), _any),
+        ],
+    )
 
 
 def not_nfc(inj: Injector, n: int) -> int:
@@ -135,8 +197,7 @@ def not_nfc(inj: Injector, n: int) -> int:
     def changes(v: str) -> bool:
         return v != "" and decomposed(v) != v
 
-    return _cell(inj, "not-nfc", n, [("events", "title_vi", decomposed, changes)],
-                 column_only=True)
+    return _cell(inj, "not-nfc", n, [("events", "title_vi", decomposed, changes)], column_only=True)
 
 
 CELL_INJECTIONS = {

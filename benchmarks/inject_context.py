@@ -103,7 +103,9 @@ class Injector:
 
     def is_foreign(self, party_id: str) -> bool:
         c = self.country(party_id)
-        return c not in ("", VN) or (c == "" and self.party_type(party_id) == "international_organization")
+        return c not in ("", VN) or (
+            c == "" and self.party_type(party_id) == "international_organization"
+        )
 
     def plain_event(self, row: Row) -> bool:
         """A top-level, childless, day-precision event that no agreement refers to."""
@@ -130,5 +132,6 @@ class Injector:
 
     def persons(self) -> list[str]:
         pa = self.t["parties"]
-        return [pid for pid, r in self.by_id["parties"].items()
-                if pa.get(r, "party_type") == "person"]
+        return [
+            pid for pid, r in self.by_id["parties"].items() if pa.get(r, "party_type") == "person"
+        ]

@@ -52,8 +52,10 @@ def hierarchy_cycle(inj: Injector, n: int) -> int:
             rows = inj.pick(
                 "sectors",
                 1,
-                lambda r: sectors.get(r, "parent_sector_id") != ""
-                and children[sectors.get(r, "parent_sector_id")] > 1,
+                lambda r: (
+                    sectors.get(r, "parent_sector_id") != ""
+                    and children[sectors.get(r, "parent_sector_id")] > 1
+                ),
             )
             if rows:
                 children[sectors.get(rows[0], "parent_sector_id")] -= 1
@@ -62,9 +64,11 @@ def hierarchy_cycle(inj: Injector, n: int) -> int:
             rows = inj.pick(
                 "parties",
                 1,
-                lambda r: parties.get(r, "parent_party_id") == ""
-                and r[0] not in inj.party_parents
-                and parties.get(r, "party_type") not in ("country", "government_body"),
+                lambda r: (
+                    parties.get(r, "parent_party_id") == ""
+                    and r[0] not in inj.party_parents
+                    and parties.get(r, "party_type") not in ("country", "government_body")
+                ),
             )
             table, column = "parties", "parent_party_id"
         if rows:

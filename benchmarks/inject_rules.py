@@ -28,15 +28,23 @@ def _edit(inj: Injector, code: str, table: str, n: int, where, change, column: s
 
 def end_before_start(inj: Injector, n: int) -> int:
     return _edit(
-        inj, "end-before-start", "events", n, inj.plain_event,
-        lambda t, r: t.set(r, "end_date", _shift(t.get(r, "start_date"), -1)), "end_date",
+        inj,
+        "end-before-start",
+        "events",
+        n,
+        inj.plain_event,
+        lambda t, r: t.set(r, "end_date", _shift(t.get(r, "start_date"), -1)),
+        "end_date",
     )
 
 
 def valid_years_reversed(inj: Injector, n: int) -> int:
     ag = inj.t["agreements"]
     return _edit(
-        inj, "valid-years-reversed", "agreements", n,
+        inj,
+        "valid-years-reversed",
+        "agreements",
+        n,
         lambda r: ag.get(r, "valid_from_year") != "",
         lambda t, r: t.set(r, "valid_to_year", str(int(t.get(r, "valid_from_year")) - 1)),
         "valid_to_year",
@@ -46,9 +54,13 @@ def valid_years_reversed(inj: Injector, n: int) -> int:
 def signed_precision_mismatch(inj: Injector, n: int) -> int:
     ag = inj.t["agreements"]
     return _edit(
-        inj, "signed-precision-mismatch", "agreements", n,
+        inj,
+        "signed-precision-mismatch",
+        "agreements",
+        n,
         lambda r: ag.get(r, "signed_date") == "",
-        lambda t, r: t.set(r, "signed_date_precision", "day"), "signed_date_precision",
+        lambda t, r: t.set(r, "signed_date_precision", "day"),
+        "signed_date_precision",
     )
 
 
@@ -59,13 +71,20 @@ def date_precision_mismatch(inj: Injector, n: int) -> int:
     for i in range(n):
         if i % 2 == 0:
             done += _edit(
-                inj, "date-precision-mismatch", "events", 1,
+                inj,
+                "date-precision-mismatch",
+                "events",
+                1,
                 lambda r: ev.get(r, "date_precision") == "month",
-                lambda t, r: t.set(r, "end_date", _shift(t.get(r, "start_date"), 14)), "end_date",
+                lambda t, r: t.set(r, "end_date", _shift(t.get(r, "start_date"), 14)),
+                "end_date",
             )
         else:
             done += _edit(
-                inj, "date-precision-mismatch", "agreements", 1,
+                inj,
+                "date-precision-mismatch",
+                "agreements",
+                1,
                 lambda r: ag.get(r, "signed_date_precision") == "month",
                 lambda t, r: t.set(r, "signed_date", _shift(t.get(r, "signed_date"), 14)),
                 "signed_date",
@@ -112,8 +131,11 @@ def child_event_outside_parent(inj: Injector, n: int) -> int:
 def _new_party(inj: Injector, tag: str, ptype: str, country: str, **extra: str) -> Row:
     pid = inj.new_id(f"{ptype.split('_')[0]}-{(country or 'int').lower()}", tag)
     return inj.t["parties"].new_row(
-        party_id=pid, party_type=ptype, name_en=f"Synthetic {ptype.replace('_', ' ')} {pid}",
-        country_code=country, **extra,
+        party_id=pid,
+        party_type=ptype,
+        name_en=f"Synthetic {ptype.replace('_', ' ')} {pid}",
+        country_code=country,
+        **extra,
     )
 
 
@@ -153,8 +175,10 @@ def sector_unused(inj: Injector, n: int) -> int:
     sectors = inj.t["sectors"]
     for i in range(n):
         row = sectors.new_row(
-            sector_id=f"quantum-computing-{i + 1}", parent_sector_id="digital-technology",
-            name_en=f"Quantum computing {i + 1}", name_vi=f"Điện toán lượng tử {i + 1}",
+            sector_id=f"quantum-computing-{i + 1}",
+            parent_sector_id="digital-technology",
+            name_en=f"Quantum computing {i + 1}",
+            name_vi=f"Điện toán lượng tử {i + 1}",
         )
         inj.expect("sector-unused", "sectors", row, "sector_id")
     return n
@@ -165,8 +189,11 @@ def source_unused(inj: Injector, n: int) -> int:
     for i in range(n):
         sid = f"vnexpress-2025-12-01-uncited-{i + 1}"
         row = sources.new_row(
-            source_id=sid, url=f"https://vnexpress.net/{sid}.html",
-            title="Hợp tác khoa học và công nghệ", outlet="VnExpress", language="vi",
+            source_id=sid,
+            url=f"https://vnexpress.net/{sid}.html",
+            title="Hợp tác khoa học và công nghệ",
+            outlet="VnExpress",
+            language="vi",
             source_type="media",
         )
         inj.expect("source-unused", "sources", row, "source_id")
@@ -240,14 +267,18 @@ def agreement_no_source(inj: Injector, n: int) -> int:
 
 def agreement_no_vn_party(inj: Injector, n: int) -> int:
     return _agreement_clones(
-        inj, n, ["agreement-no-vn-party"],
+        inj,
+        n,
+        ["agreement-no-vn-party"],
         lambda: [(p, "party") for p in inj.parties_where(inj.is_foreign, 2)],
     )
 
 
 def agreement_no_foreign_party(inj: Injector, n: int) -> int:
     return _agreement_clones(
-        inj, n, ["agreement-no-foreign-party"],
+        inj,
+        n,
+        ["agreement-no-foreign-party"],
         lambda: [(p, "party") for p in inj.parties_where(inj.is_vn, 2)],
     )
 
@@ -255,7 +286,9 @@ def agreement_no_foreign_party(inj: Injector, n: int) -> int:
 def agreement_too_few_parties(inj: Injector, n: int) -> int:
     """One Vietnamese party only: too few parties, and (necessarily) no foreign party."""
     return _agreement_clones(
-        inj, n, ["agreement-too-few-parties", "agreement-no-foreign-party"],
+        inj,
+        n,
+        ["agreement-too-few-parties", "agreement-no-foreign-party"],
         lambda: [(p, "party") for p in inj.parties_where(inj.is_vn, 1)],
     )
 

@@ -81,7 +81,9 @@ def build_parties(rng: np.random.Generator, n_parties: int) -> tuple[pl.DataFram
     weights = np.array([0.4] + [0.6 / (len(countries) - 1)] * (len(countries) - 1))
     rest_country = rng.choice(len(countries), size=n_rest, p=weights)
     is_person = rng.random(n_rest) < 0.15
-    org_kind = rng.choice(len(V.ORG_KINDS), size=n_rest, p=np.array(V.ORG_WEIGHTS) / sum(V.ORG_WEIGHTS))
+    org_kind = rng.choice(
+        len(V.ORG_KINDS), size=n_rest, p=np.array(V.ORG_WEIGHTS) / sum(V.ORG_WEIGHTS)
+    )
     name_pick = rng.integers(0, 1 << 30, size=n_rest)
     vi_name_draw = rng.random(n_rest)
     for j in range(n_rest):
@@ -153,9 +155,7 @@ def _link_parents(
             continue
         candidates = roots.get(country_idx[i])
         if candidates and rng.random() < 0.2:
-            rows[i]["parent_party_id"] = rows[candidates[rng.integers(len(candidates))]][
-                "party_id"
-            ]
+            rows[i]["parent_party_id"] = rows[candidates[rng.integers(len(candidates))]]["party_id"]
 
 
 def _link_successors(rng: np.random.Generator, rows: list[dict], kinds: list[str]) -> None:
@@ -211,9 +211,9 @@ def build_sources(rng: np.random.Generator, n_sources: int) -> pl.DataFrame:
     weights = np.array([3.0 if o[0] == "vi" else 1.0 for o in outlets])
     out_idx = rng.choice(n_out, size=n_sources, p=weights / weights.sum())
     lang = [o[0] for o in outlets]
-    days_total = (np.datetime64(f"{LAST_YEAR}-12-31") - np.datetime64(f"{FIRST_YEAR}-01-01")).astype(
-        int
-    )
+    days_total = (
+        np.datetime64(f"{LAST_YEAR}-12-31") - np.datetime64(f"{FIRST_YEAR}-01-01")
+    ).astype(int)
     pub = np.datetime64(f"{FIRST_YEAR}-01-01") + rng.integers(0, days_total, size=n_sources)
     retrieved = pub + rng.integers(0, 400, size=n_sources)
     k = np.arange(n_sources)
@@ -237,8 +237,9 @@ def build_sources(rng: np.random.Generator, n_sources: int) -> pl.DataFrame:
         }
     )
     source_id = pl.concat_str(pl.col("slug"), pl.lit("-"), pl.col("pub"), pl.lit("-"), pl.col("k"))
-    url = pl.concat_str(pl.lit("https://"), pl.col("domain"), pl.lit("/news/"), source_id,
-                        pl.lit(".html"))
+    url = pl.concat_str(
+        pl.lit("https://"), pl.col("domain"), pl.lit("/news/"), source_id, pl.lit(".html")
+    )
     archive = pl.concat_str(
         pl.lit("https://web.archive.org/web/"),
         pl.col("pub").str.replace_all("-", ""),
@@ -258,33 +259,38 @@ def build_sources(rng: np.random.Generator, n_sources: int) -> pl.DataFrame:
     ).sort("source_id")
 
 
+def _headline_vocab(code: str) -> list[str]:
+    """Every 'Vietnam and <partner>: ' headline start in language CODE."""
+    native = V.PARTNER_NATIVE.get(code)
+    if native:
+        names = list(native.values())
+    elif code == "vi":
+        names = [c.name_vi for c in V.COUNTRIES[1:]]
+    else:
+        names = [c.name_en for c in V.COUNTRIES[1:]]
+    return V.normalised([f"{V.HEADLINE_VIETNAM[code]}{name}: " for name in names])
+
+
+def _pick_in_language(
+    rng: np.random.Generator, lang_idx: np.ndarray, vocab: list[list[str]]
+) -> pl.Series:
+    """For each source, a random entry of VOCAB[its language], by one vectorised gather."""
+    sizes = np.array([len(v) for v in vocab])
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    picks = rng.integers(0, 1 << 30, size=len(lang_idx)) % sizes[lang_idx]
+    flat = [entry for entries in vocab for entry in entries]
+    return _gather(flat, offsets[lang_idx] + picks)
+
+
 def _headlines(
     rng: np.random.Generator, out_idx: np.ndarray, outlets: list[tuple]
 ) -> tuple[pl.Series, pl.Series]:
     """Per source: 'Vietnam and <partner>: ' in the outlet's language, and a topic phrase."""
-    n = len(out_idx)
-    lang = np.array([o[0] for o in outlets])[out_idx]
-    headline = np.empty(n, dtype=object)
-    topic = np.empty(n, dtype=object)
-    for code in V.OUTLETS:
-        mask = lang == code
-        count = int(mask.sum())
-        if not count:
-            continue
-        native = V.PARTNER_NATIVE.get(code)
-        if native:
-            names = list(native.values())
-        elif code == "vi":
-            names = [c.name_vi for c in V.COUNTRIES[1:]]
-        else:
-            names = [c.name_en for c in V.COUNTRIES[1:]]
-        names = V.normalised(names)
-        prefix = V.HEADLINE_VIETNAM[code]
-        picks = rng.integers(0, len(names), size=count)
-        headline[mask] = [f"{prefix}{names[p]}: " for p in picks]
-        topics = V.SOURCE_TOPICS[code]
-        topic[mask] = [topics[t] for t in rng.integers(0, len(topics), size=count)]
-    return pl.Series(headline.tolist(), dtype=pl.String), pl.Series(topic.tolist(), dtype=pl.String)
+    codes = list(V.OUTLETS)
+    lang_idx = np.array([codes.index(o[0]) for o in outlets])[out_idx]
+    headline = _pick_in_language(rng, lang_idx, [_headline_vocab(c) for c in codes])
+    topic = _pick_in_language(rng, lang_idx, [list(V.SOURCE_TOPICS[c]) for c in codes])
+    return headline, topic
 
 
 def make_pools(

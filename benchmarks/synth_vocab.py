@@ -64,7 +64,12 @@ COUNTRIES: tuple[Country, ...] = (
 
 # Party kinds other than countries: (party_type, id word, English name stem, Vietnamese stem).
 ORG_KINDS: tuple[tuple[str, str, str, str], ...] = (
-    ("government_body", "ministry", "Ministry of Science and Technology", "Bộ Khoa học và Công nghệ"),
+    (
+        "government_body",
+        "ministry",
+        "Ministry of Science and Technology",
+        "Bộ Khoa học và Công nghệ",
+    ),
     ("government_body", "agency", "National Agency for Technology", "Cục Công nghệ quốc gia"),
     ("state_enterprise", "corp", "State Energy Corporation", "Tập đoàn Năng lượng"),
     ("company", "company", "Digital Solutions Company", "Công ty Giải pháp số"),
@@ -141,12 +146,21 @@ TOP_SECTORS: tuple[tuple[str, str, str], ...] = (
     ("energy", "Energy", "Năng lượng"),
     ("life-sciences", "Life sciences", "Khoa học sự sống"),
     ("electronics-semiconductors", "Electronics and semiconductors", "Điện tử và bán dẫn"),
-    ("innovation-technology-transfer", "Innovation and technology transfer",
-     "Đổi mới sáng tạo và chuyển giao công nghệ"),
-    ("research-higher-education", "Research and higher education",
-     "Nghiên cứu và giáo dục đại học"),
-    ("environment-natural-resources", "Environment and natural resources",
-     "Môi trường và tài nguyên thiên nhiên"),
+    (
+        "innovation-technology-transfer",
+        "Innovation and technology transfer",
+        "Đổi mới sáng tạo và chuyển giao công nghệ",
+    ),
+    (
+        "research-higher-education",
+        "Research and higher education",
+        "Nghiên cứu và giáo dục đại học",
+    ),
+    (
+        "environment-natural-resources",
+        "Environment and natural resources",
+        "Môi trường và tài nguyên thiên nhiên",
+    ),
     ("agriculture", "Agriculture", "Nông nghiệp"),
 )
 SUB_SECTORS: tuple[tuple[int, str, str, str], ...] = (
@@ -204,8 +218,7 @@ EVENT_TITLE_VI: tuple[str, ...] = tuple(
 
 AGREEMENT_TYPES: tuple[tuple[str, str, str, str], ...] = (
     ("joint_statement", "joint-statement", "Joint statement", "Tuyên bố chung"),
-    ("memorandum_of_understanding", "mou", "Memorandum of understanding",
-     "Biên bản ghi nhớ"),
+    ("memorandum_of_understanding", "mou", "Memorandum of understanding", "Biên bản ghi nhớ"),
     ("cooperation_agreement", "agreement", "Cooperation agreement", "Hiệp định hợp tác"),
     ("letter_of_intent", "loi", "Letter of intent", "Thư ý định"),
     ("programme", "programme", "Cooperation programme", "Chương trình hợp tác"),

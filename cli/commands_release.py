@@ -82,18 +82,10 @@ def _report(check: CheckResult, diff: PackageDiff, previous: Path | None) -> Non
 def check(path: PathArg = None, previous: PreviousOpt = None, dist: DistOpt = Path("dist")) -> None:
     """Fail (exit 1) when the version bump is smaller than the changes since the previous
     release require, naming each breaking change (rules: docs/versioning.md)."""
-    from contextlib import nullcontext
-
     from sticoop.descriptor import load_package
-    from sticoop.diff import diff_packages
-    from sticoop.release.check import check_diff, resolve_previous
-    from sticoop.release.sources import opened_package
+    from sticoop.release.check import check_package
 
-    pkg = load_package(path)
-    prev = resolve_previous(previous, dist, pkg)
-    with opened_package(prev) if prev else nullcontext(None) as old:
-        diff = diff_packages(old, pkg, limit=0)
-    result = check_diff(diff)
+    result, diff, prev = check_package(load_package(path), previous, dist)
     _report(result, diff, prev)
     if not result.ok:
         for problem in result.problems:
@@ -137,23 +129,11 @@ def changelog(
 ) -> None:
     """Print the proposed CHANGELOG.md section of this version (counts, schema changes,
     retired ids, added records, content checksums), or insert it with --write."""
-    from contextlib import nullcontext
-
     from sticoop.descriptor import load_package
-    from sticoop.diff import diff_packages
-    from sticoop.release.changelog import insert_section, render_section
-    from sticoop.release.check import resolve_previous
-    from sticoop.release.checksums import table_checksums
-    from sticoop.release.dates import release_date
-    from sticoop.release.files import sha256_file
-    from sticoop.release.sources import opened_package
+    from sticoop.release.changelog import insert_section, proposed_section
 
     pkg = load_package(path)
-    prev = resolve_previous(previous, dist, pkg)
-    with opened_package(prev) if prev else nullcontext(None) as old:
-        diff = diff_packages(old, pkg, limit=10)
-    day = release_date(pkg.root, pkg.version, date)
-    section = render_section(diff, day, table_checksums(pkg), sha256_file(pkg.descriptor_path))
+    section = proposed_section(pkg, previous, dist, date)
     if not write:
         typer.echo(section, nl=False)
         return

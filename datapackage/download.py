@@ -26,9 +26,9 @@ from sticoop.release.index import (
     select_artefact,
     select_release,
 )
+from sticoop.release.layout import FORMATS
 from sticoop.release.safezip import extract_zip
 
-FORMATS = ("csv", "parquet", "duckdb")
 ZIP_SLACK = 1 << 20  # bytes an archive may unpack to beyond the index's unpacked_size
 
 

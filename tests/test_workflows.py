@@ -64,7 +64,7 @@ jobs:
 
 
 def test_there_is_a_workflow() -> None:
-    assert [p.name for p in WORKFLOWS] == ["validate.yml"]
+    assert [p.name for p in WORKFLOWS] == ["release.yml", "validate.yml"]
 
 
 def test_workflows_match_githubs_schema() -> None:

@@ -30,7 +30,11 @@ PLACEHOLDERS = (
     "nan",
 )
 CONTROL = r"[\x00-\x1F\x7F]"
-EDGE_SPACE = r"^[\s\x{00A0}\x{FEFF}]|[\s\x{00A0}\x{FEFF}]$"
+# Whitespace that may not start or end a cell (ASCII and Unicode spaces, BOM).
+EDGE_SPACE = tuple(
+    "\t\n\x0b\x0c\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 INTEGER = r"-?[0-9]+"
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -46,6 +50,7 @@ class CellRule:
     - ``in``: fails when the cell is not one of ``arg``;
     - ``in_lower``: fails when the lower-cased cell IS one of ``arg``;
     - ``prefix``: fails when the cell starts with one of ``arg``;
+    - ``edge``: fails when the cell starts or ends with one of ``arg``;
     - ``date``: fails when the cell is not a calendar-valid ISO date;
     - ``max_len``: fails when longer than ``arg`` characters;
     - ``range``: fails when the integer is outside ``arg`` = (min or None, max or None).
@@ -62,7 +67,7 @@ def cell_rules(field: Field) -> list[CellRule]:
     rules = [
         CellRule("control-char", "search", CONTROL, "contains a control character"),
         CellRule("placeholder", "in_lower", PLACEHOLDERS, "placeholder instead of an empty cell"),
-        CellRule("whitespace", "search", EDGE_SPACE, "leading or trailing whitespace"),
+        CellRule("whitespace", "edge", EDGE_SPACE, "leading or trailing whitespace"),
     ]
     if field.type == "string":
         rules.append(

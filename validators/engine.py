@@ -63,7 +63,7 @@ def _cell_findings(con, table: LoadedTable) -> list[Finding]:
     res = table.resource
     messages = {(f.name, r.code): r.message for f in res.fields for r in cell_rules(f)}
     columns = table.columns
-    cursor = con.execute(cell_check_sql(res, res.name, columns))
+    cursor = con.execute(cell_check_sql(res, res.name, columns, table.skip_rules))
     names = [d[0] for d in cursor.description]
     findings = []
     while batch := cursor.fetchmany(10_000):

@@ -16,6 +16,7 @@ CHUNK = 16 * 1024 * 1024
 KEEP = 20  # offending lines kept per problem (all are counted)
 BOM = b"\xef\xbb\xbf"
 _BLANK = re.compile(rb"^\r?$", re.MULTILINE)
+_CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")  # any control byte but LF
 
 
 @dataclass
@@ -42,6 +43,7 @@ class FileScan:
     invalid_utf8: tuple[int, str] | None = None  # (line, hex of the bad bytes)
     cr: Problem = field(default_factory=Problem)
     not_nfc: Problem = field(default_factory=Problem)
+    has_control: bool = False  # a control byte other than LF somewhere (CR included)
     blank: Problem = field(default_factory=Problem)
 
     @property
@@ -120,6 +122,7 @@ def _scan_piece(scan: FileScan, line: int, piece: bytes) -> bool:
     if scan.header is None:
         scan.header = text.split("\n", 1)[0].rstrip("\r")
     scan.newlines += piece.count(b"\n")
+    scan.has_control = scan.has_control or _CONTROL.search(piece) is not None
     if b"\r" in piece:
         for m in re.finditer(rb"\r", piece):
             scan.cr.add(_line_of(piece, line, m.start()))

@@ -36,6 +36,7 @@ class LoadedTable:
     columns: list[str] = field(default_factory=list)
     rows: int = 0
     findings: list[Finding] = field(default_factory=list)
+    skip_rules: frozenset[str] = frozenset()  # cell rules the file scan proved unnecessary
 
     def finding(self, code: str, message: str, **where: object) -> None:
         self.findings.append(
@@ -58,6 +59,8 @@ def load_table(con, resource: Resource, path: Path) -> LoadedTable:
         raw = f"raw_{resource.name}"
         if _load_fast(con, raw, path, width, scan):
             line_expr = "rowid + 2"
+            if not scan.has_control:  # one line per record and no control byte at all
+                table.skip_rules = frozenset({"control-char"})
         else:
             _load_slow(con, raw, path, width, table)
             line_expr = "__line"

@@ -41,6 +41,9 @@ def _fails(rule: CellRule, col: str) -> pl.Expr:
         expr = c.str.to_lowercase().is_in(list(arg))  # type: ignore[call-overload]
     elif kind == "prefix":
         expr = c.str.slice(0, 1).is_in(list(arg))  # type: ignore[call-overload]
+    elif kind == "edge":
+        chars = list(arg)  # type: ignore[call-overload]
+        expr = c.str.slice(0, 1).is_in(chars) | c.str.slice(-1, 1).is_in(chars)
     elif kind == "date":
         expr = (
             ~c.str.contains(f"^(?:{ISO_DATE})$") | c.str.to_date("%Y-%m-%d", strict=False).is_null()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sticoop.descriptor import Package
 from sticoop.diff import PackageDiff, TableDiff
 from sticoop.errors import UsageError
 from sticoop.release.files import write_atomic
@@ -110,3 +111,22 @@ def insert_section(path: Path, section: str, version: str, *, replace: bool = Fa
         rest = text[at:]
         text = head + section + ("\n" + rest if rest else "")
     write_atomic(path, text.encode("utf-8"))
+
+
+def proposed_section(pkg: Package, previous: Path | None, dist: Path, date: str | None) -> str:
+    """The section ``release build`` would write for PKG, against PREVIOUS (else the newest
+    older release under DIST)."""
+    from contextlib import nullcontext
+
+    from sticoop.diff import diff_packages
+    from sticoop.release.check import resolve_previous
+    from sticoop.release.checksums import table_checksums
+    from sticoop.release.dates import release_date
+    from sticoop.release.files import sha256_file
+    from sticoop.release.sources import opened_package
+
+    prev = resolve_previous(previous, dist, pkg)
+    with opened_package(prev) if prev else nullcontext(None) as old:
+        diff = diff_packages(old, pkg, limit=NOTABLE)
+    day = release_date(pkg.root, pkg.version, date)
+    return render_section(diff, day, table_checksums(pkg), sha256_file(pkg.descriptor_path))

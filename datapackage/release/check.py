@@ -69,3 +69,19 @@ def _note_retirements(diff: PackageDiff, result: CheckResult) -> None:
                 f"retired id {r.table} {r.retired_id} says retired_in_version {r.version}, "
                 f"but this release is {diff.new_version}"
             )
+
+
+def check_package(
+    pkg: Package, previous: Path | None, dist: Path
+) -> tuple[CheckResult, PackageDiff, Path | None]:
+    """Check PKG against PREVIOUS (else the newest older release under DIST): the verdict,
+    the diff (counts only) and the previous release's path (None for a first release)."""
+    from contextlib import nullcontext
+
+    from sticoop.diff import diff_packages
+    from sticoop.release.sources import opened_package
+
+    prev = resolve_previous(previous, dist, pkg)
+    with opened_package(prev) if prev else nullcontext(None) as old:
+        diff = diff_packages(old, pkg, limit=0)
+    return check_diff(diff), diff, prev

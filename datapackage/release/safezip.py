@@ -52,17 +52,14 @@ def check_archive(zf: zipfile.ZipFile, max_size: int | None) -> list[zipfile.Zip
 def extract_zip(archive: Path, dest: Path, max_size: int | None = None) -> list[Path]:
     """Extract ARCHIVE into the directory DEST after checking it; return the files written.
 
-    MAX_SIZE bounds the bytes actually decompressed, whatever the archive's headers claim.
+    MAX_SIZE bounds the total size the headers announce; each member is cut off as soon as it
+    decompresses to more than its header says, so the bytes written stay within MAX_SIZE.
     """
     try:
         with zipfile.ZipFile(archive) as zf:
             members = check_archive(zf, max_size)
-            budget = [max_size]
-            return [
-                out
-                for info in members
-                if (out := _extract_member(zf, info, dest, budget)) is not None
-            ]
+            written = [_extract_member(zf, info, dest) for info in members]
+            return [path for path in written if path is not None]
     except zipfile.BadZipFile as exc:
         raise UnsafeArchive(f"{archive.name}: not a valid zip archive ({exc})") from None
     except OSError as exc:
@@ -71,9 +68,7 @@ def extract_zip(archive: Path, dest: Path, max_size: int | None = None) -> list[
         ) from None
 
 
-def _extract_member(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, budget: list[int | None]
-) -> Path | None:
+def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> Path | None:
     target = dest.joinpath(*PurePosixPath(info.filename.rstrip("/")).parts)
     if not target.resolve().is_relative_to(dest.resolve()):
         raise UnsafeArchive(f"archive member {info.filename!r} escapes the destination")
@@ -87,9 +82,5 @@ def _extract_member(
             written += len(chunk)
             if written > info.file_size:
                 raise UnsafeArchive(f"archive member {info.filename!r} is larger than announced")
-            if budget[0] is not None:
-                budget[0] -= len(chunk)
-                if budget[0] < 0:
-                    raise UnsafeArchive("archive unpacks to more bytes than allowed")
             out.write(chunk)
     return target

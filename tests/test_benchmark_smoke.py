@@ -1,0 +1,161 @@
+"""The benchmark harness keeps working: generator, error injection and a smoke run.
+
+These tests check that the harness produces figures and well-formed files, never timings.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+# Appended, not prepended: the repository root holds a `validators` directory that must not
+# shadow the PyPI package of that name (a frictionless dependency).
+if str(REPO) not in sys.path:
+    sys.path.append(str(REPO))
+
+from benchmarks.bench_correctness import check  # noqa: E402
+from benchmarks.inject import EXPECTED_COLUMNS, NOT_INJECTABLE, registry  # noqa: E402
+from sticoop.descriptor import load_package  # noqa: E402
+from sticoop.validators import validate  # noqa: E402
+from sticoop.validators.rules import RULES  # noqa: E402
+
+GENERATE = REPO / "benchmarks" / "generate.py"
+RUN = REPO / "benchmarks" / "run.py"
+
+
+def generate(out: Path, events: int, seed: int, *extra: str) -> Path:
+    """Run the generator CLI; return the package directory."""
+    subprocess.run(
+        [sys.executable, str(GENERATE), "--events", str(events), "--seed", str(seed),
+         "--out", str(out), "--quiet", *extra],
+        check=True, timeout=120,
+    )  # fmt: skip
+    return out
+
+
+def files(root: Path) -> dict[str, bytes]:
+    paths = sorted(p for p in root.rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): p.read_bytes() for p in paths}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("small") / "pkg", 200, 7)
+
+
+def test_generator_is_deterministic(tmp_path, small):
+    again = generate(tmp_path / "again", 200, 7)
+    other = generate(tmp_path / "other", 200, 8)
+    assert files(again) == files(small)
+    assert files(other)["resources/events.csv"] != files(small)["resources/events.csv"]
+
+
+def test_injection_is_deterministic(tmp_path):
+    a = generate(tmp_path / "a", 300, 3, "--inject-errors", "2")
+    b = generate(tmp_path / "b", 300, 3, "--inject-errors", "2")
+    assert files(a) == files(b)
+
+
+def test_generated_package_follows_the_file_conventions(small):
+    pkg = load_package(small)
+    assert (small / "datapackage.json").read_bytes() == (REPO / "datapackage.json").read_bytes()
+    for res in pkg.resources:
+        raw = pkg.csv_path(res.name).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and b"\n\n" not in raw
+        text = raw.decode("utf-8")
+        assert unicodedata.is_normalized("NFC", text)
+        rows = list(csv.reader(text.splitlines()))
+        assert rows[0] == res.field_names, res.name
+        key = [rows[0].index(c) for c in res.primary_key]
+        keys = [tuple(r[i].encode() for i in key) for r in rows[1:]]
+        assert keys == sorted(keys) and len(set(keys)) == len(keys), res.name
+        assert len(rows) > 1, res.name
+
+
+def test_generated_package_is_valid_for_sticoop_without_warnings(small):
+    report = validate(small)
+    assert report.findings == []
+    assert report.tables["events"] == 200
+
+
+def test_generated_package_has_unicode_in_several_scripts(small):
+    text = "".join(p.read_text(encoding="utf-8") for p in (small / "resources").glob("*.csv"))
+    assert "ệ" in text  # Vietnamese
+    assert any("\u0400" <= ch <= "\u04ff" for ch in text)  # Cyrillic
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in text)  # Hangul
+
+
+def test_generated_package_passes_frictionless(small):
+    frictionless = Path(sys.executable).parent / "frictionless"
+    done = subprocess.run(
+        [str(frictionless), "validate", str(small / "datapackage.json"), "--json"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    report = json.loads(done.stdout)
+    assert report["valid"], [e["message"] for t in report["tasks"] for e in t["errors"]][:5]
+    assert done.returncode == 0
+
+
+@pytest.mark.parametrize("inject_set", ["content", "structural"])
+def test_expected_findings_file_is_well_formed(tmp_path, inject_set):
+    pkg = generate(tmp_path / "pkg", 400, 5, "--inject-errors", "2", "--inject-set", inject_set)
+    with (pkg / "expected-findings.csv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert tuple(reader.fieldnames or ()) == EXPECTED_COLUMNS
+        expected = list(reader)
+    tables = {r.name: r for r in load_package(pkg).resources}
+    for row in expected:
+        assert row["code"] in RULES
+        assert row["table"] in tables
+        if row["line"]:
+            path = pkg / tables[row["table"]].path
+            assert 1 <= int(row["line"]) <= path.read_bytes().count(b"\n")
+        if row["column"]:
+            assert row["column"] in tables[row["table"]].field_names or row["column"] == "notes"
+    injected = {row["code"] for row in expected}
+    assert injected == set(registry(inject_set))
+    summary = json.loads((pkg / "injection.json").read_text(encoding="utf-8"))
+    assert set(summary["injected"]) | set(summary["not_injected"]) == set(RULES)
+    assert set(NOT_INJECTABLE) <= set(summary["not_injected"])
+
+
+@pytest.mark.parametrize("inject_set", ["content", "structural"])
+def test_validator_reports_exactly_the_injected_errors(tmp_path, inject_set):
+    pkg = generate(tmp_path / "pkg", 500, 9, "--inject-errors", "3", "--inject-set", inject_set)
+    result = check(pkg, inject_set, with_frictionless=False)
+    assert result.status == "ok"
+    assert (result.missed, result.unexpected) == ([], [])
+    assert result.recall == 1.0 and result.precision == 1.0
+
+
+def test_smoke_run_produces_figures_and_a_report(tmp_path):
+    before = (REPO / "BENCHMARKS.md").read_bytes() if (REPO / "BENCHMARKS.md").exists() else None
+    out = tmp_path / "smoke"
+    subprocess.run(
+        [sys.executable, str(RUN), "--smoke", "--out", str(out)], check=True, timeout=600,
+        capture_output=True,
+    )  # fmt: skip
+    after = (REPO / "BENCHMARKS.md").read_bytes() if (REPO / "BENCHMARKS.md").exists() else None
+    assert after == before, "--smoke must not overwrite BENCHMARKS.md"
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    by_key = {(r["key"], r["size"]): r for r in data["results"]}
+    for key in ("generate", "validate", "frictionless", "floor", "duckdb_sql"):
+        r = by_key[(key, 10_000)]
+        assert r["status"] == "ok", r
+    measured = [r for r in data["results"] if r["status"] == "ok"]
+    assert all(r["wall_s"] > 0 and r["peak_rss_mb"] > 0 for r in measured)
+    assert {r["status"] for r in data["results"]} <= {"ok", "not available"}
+    report = (out / "BENCHMARKS.md").read_text(encoding="utf-8")
+    for heading in ("## Machine", "## Results", "## Targets", "## Correctness", "## Chart"):
+        assert heading in report
+    assert "| 10,000 | `sticoop validate DIR` |" in report
+    assert "sticoop --help < 0.3 s" in report
+    assert all(c["recall"] == 1.0 and c["precision"] == 1.0 for c in data["correctness"])
+    assert (out / "chart.png").read_bytes().startswith(b"\x89PNG")
