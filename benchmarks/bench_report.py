@@ -31,7 +31,7 @@ class Run:
     load_after: list[float]
     repeat: int
     frictionless_max: int | None
-    frictionless_repeat: int
+    repeats: dict[str, int]  # runs per benchmark key, 'default' for the others
     benches: list[Bench]
     packages: list[PackageInfo]
     results: Results
@@ -84,7 +84,7 @@ def _head(run: Run) -> str:
         f"```\n{run.command}\n```\n\n"
         "Every figure below was measured in that one run, on the machine described next. "
         "Times are wall-clock seconds of a fresh process (interpreter start-up and imports "
-        f"included), best of {run.repeat} run(s); memory is the peak resident set of the "
+        "included), best of the runs counted in the table; memory is the peak resident set of the "
         "largest process of the command (MB = 10^6 bytes), highest over the runs."
     )
 
@@ -299,11 +299,13 @@ def _chart(run: Run, report_path: Path) -> str:
 
 
 def _method(run: Run) -> str:
-    fl = (
-        f"frictionless runs {run.frictionless_repeat} time(s) per size"
-        + (f" and is skipped above {run.frictionless_max:,} events" if run.frictionless_max else "")
-        + "."
+    others = {k: v for k, v in run.repeats.items() if k != "default" and v != run.repeat}
+    fl = f"Runs per command: {run.repeat}" + "".join(
+        f"; {k}: {v}" for k, v in sorted(others.items())
     )
+    if run.frictionless_max:
+        fl += f"; frictionless is skipped above {run.frictionless_max:,} events"
+    fl += ". The best (fastest) run is reported."
     return (
         "## Method\n\n"
         "- Each run is a fresh subprocess; wall time from spawn to reap; peak memory from "

@@ -83,12 +83,14 @@ def run_size(
     size: int,
     pkg: Path,
     work: Path,
-    repeat: int,
+    repeats: dict[str, int],
     fl_max: int | None,
-    fl_repeat: int,
     timeout: float | None,
 ) -> list[Result]:
-    """Every per-size benchmark on the package of SIZE events."""
+    """Every per-size benchmark on the package of SIZE events.
+
+    REPEATS maps a benchmark key to its number of runs ("default" for the others).
+    """
     out = []
     for b in benches:
         if not b.per_size:
@@ -109,7 +111,7 @@ def run_size(
                 Result(b.key, b.label, size, status=SKIPPED, note=f"--frictionless-max {fl_max:,}")
             )
             continue
-        n = fl_repeat if b.key == "frictionless" else repeat
+        n = repeats.get(b.key, repeats["default"])
         log(f"  {size:>9,} {b.key:<13} x{n}")
         out.append(measure(b, size, pkg, work, n, timeout))
         _log_result(out[-1])

@@ -58,6 +58,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="skip frictionless above N events (stated in the report)",
     )
     p.add_argument(
+        "--release-repeat",
+        type=int,
+        default=None,
+        metavar="N",
+        help="runs of the release build per size (default: --repeat)",
+    )
+    p.add_argument(
         "--frictionless-repeat",
         type=int,
         default=None,
@@ -108,6 +115,7 @@ def _settings(args: argparse.Namespace) -> argparse.Namespace:
     args.repeat = args.repeat or (1 if args.smoke else 3)
     args.correctness_events = args.correctness_events or (1000 if args.smoke else 2000)
     args.frictionless_repeat = args.frictionless_repeat or args.repeat
+    args.release_repeat = args.release_repeat or args.repeat
     if args.out is None:
         args.out = (
             Path(tempfile.mkdtemp(prefix="sticoop-bench-"))
@@ -131,21 +139,18 @@ def main(argv: list[str] | None = None) -> int:
     suite = benches()
     missing = R.availability(suite)
     packages, results = [], []
+    repeats = {
+        "default": args.repeat,
+        "frictionless": args.frictionless_repeat,
+        "release": args.release_repeat,
+    }
     for size in args.size_list:
         pkg = args.out / f"pkg-{size}"
         info = R.generate(size, args.seed, pkg, args.timeout)
         packages.append(info)
         results.append(info.generate)
         results += R.run_size(
-            suite,
-            missing,
-            size,
-            pkg,
-            args.out,
-            args.repeat,
-            args.frictionless_max,
-            args.frictionless_repeat,
-            args.timeout,
+            suite, missing, size, pkg, args.out, repeats, args.frictionless_max, args.timeout
         )
         if not args.keep_packages:
             shutil.rmtree(pkg, ignore_errors=True)
@@ -166,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         load_after=[round(x, 2) for x in os.getloadavg()],
         repeat=args.repeat,
         frictionless_max=args.frictionless_max,
-        frictionless_repeat=args.frictionless_repeat,
+        repeats=repeats,
         benches=suite,
         packages=packages,
         results=res,

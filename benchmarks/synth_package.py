@@ -53,7 +53,9 @@ class TableWriter:
     """Appends sorted frames to one table's CSV (header once), then moves it into place."""
 
     def __init__(self, pkg: Package, table: str) -> None:
-        self.columns = pkg.resource(table).field_names
+        resource = pkg.resource(table)
+        self.columns = resource.field_names
+        self.required = {f.name for f in resource.fields if f.required}
         self.final = pkg.csv_path(table)
         self.tmp = self.final.with_name(f".{self.final.name}.tmp")
         self.fh: BinaryIO = self.tmp.open("wb")
@@ -61,9 +63,11 @@ class TableWriter:
         self.fh.write((",".join(self.columns) + "\n").encode("utf-8"))
 
     def write(self, frame: pl.DataFrame) -> None:
+        """Append FRAME in descriptor column order; optional columns it lacks stay empty."""
         missing = [c for c in self.columns if c not in frame.columns]
-        if missing:
-            raise ValueError(f"{self.final.name}: generator lacks columns {missing}")
+        if set(missing) & self.required:
+            raise ValueError(f"{self.final.name}: generator lacks required columns {missing}")
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
         frame.select(self.columns).write_csv(
             self.fh, include_header=False, quote_style="necessary", line_terminator="\n"
         )

@@ -12,6 +12,17 @@ from sticoop.cli.app import app
 FORMATS = ("text", "json", "github", "markdown")
 
 
+def _progress_printer():
+    """Stage lines on stderr, only when a person watches a terminal (never in pipes or CI)."""
+    import sys
+    import time
+
+    if not sys.stderr.isatty():
+        return None
+    start = time.monotonic()
+    return lambda message: typer.echo(f"{time.monotonic() - start:6.1f}s  {message}", err=True)
+
+
 @app.command()
 def validate(
     path: Annotated[
@@ -41,7 +52,7 @@ def validate(
     from sticoop.validators.engine import validate as run
     from sticoop.validators.report import render
 
-    report = run(path)
+    report = run(path, progress=_progress_printer())
     typer.echo(render(report, fmt, max_errors=max_errors, strict=strict))
     if not report.passed(strict):
         raise typer.Exit(1)

@@ -40,6 +40,22 @@ def corpus_case(tmp_path):
     return lambda name: build_case(name, tmp_path / name)
 
 
+@pytest.fixture(scope="session")
+def corpus_report(tmp_path_factory):
+    """Factory: (path, expected, validation report) of a case, built and validated once."""
+    from sticoop.validators import validate
+
+    cache: dict[str, tuple] = {}
+
+    def get(name: str) -> tuple[Path, dict, object]:
+        if name not in cache:
+            path, meta = build_case(name, tmp_path_factory.mktemp("corpus") / name)
+            cache[name] = (path, meta, validate(path))
+        return cache[name]
+
+    return get
+
+
 @dataclass
 class Result:
     exit_code: int

@@ -21,6 +21,9 @@ if str(REPO) not in sys.path:
     sys.path.append(str(REPO))
 
 from benchmarks.bench_correctness import check  # noqa: E402
+from benchmarks.bench_results import Result, Results, evaluate  # noqa: E402
+from benchmarks.bench_runner import measure, run_size  # noqa: E402
+from benchmarks.bench_suite import Bench, unavailable  # noqa: E402
 from benchmarks.inject import EXPECTED_COLUMNS, NOT_INJECTABLE, registry  # noqa: E402
 from sticoop.descriptor import load_package  # noqa: E402
 from sticoop.validators import validate  # noqa: E402
@@ -159,3 +162,49 @@ def test_smoke_run_produces_figures_and_a_report(tmp_path):
     assert "sticoop --help < 0.3 s" in report
     assert all(c["recall"] == 1.0 and c["precision"] == 1.0 for c in data["correctness"])
     assert (out / "chart.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_missing_command_is_reported_not_available(tmp_path):
+    absent = Bench("absent", "absent DIR", lambda d, s: ["absent"], [str(tmp_path / "nope")])
+    broken = Bench("broken", "broken", lambda d, s: [sys.executable, "-c", "exit(3)"],
+                   [sys.executable, "-c", "import no_such_module_here"])  # fmt: skip
+    assert unavailable(absent).startswith("not available")
+    assert "No module named" in unavailable(broken)
+    missing = {b.key: unavailable(b) for b in (absent, broken)}
+    results = run_size([absent, broken], missing, 100, tmp_path, tmp_path, {"default": 1}, None,
+                       None)  # fmt: skip
+    assert [r.status for r in results] == ["not available", "not available"]
+    assert all(r.wall_s is None for r in results)
+
+
+def test_failing_command_is_reported_failed_not_timed(tmp_path):
+    bench = Bench("fails", "fails", lambda d, s: [sys.executable, "-c", "print('boom'); exit(2)"])
+    result = measure(bench, 100, tmp_path, tmp_path, 3, None)
+    assert result.status == "failed" and result.wall_s is None
+    assert "exit 2" in result.note and "boom" in result.note
+    ok = measure(Bench("ok", "ok", lambda d, s: [sys.executable, "-c", "pass"]), 100, tmp_path,
+                 tmp_path, 2, None)  # fmt: skip
+    assert ok.status == "ok" and ok.runs == 2 and ok.wall_s == min(ok.walls) > 0
+    assert ok.peak_rss_mb > 0
+
+
+def _r(key: str, size: int | None, seconds: float, mb: float = 100.0) -> Result:
+    return Result(key, key, size, wall_s=seconds, peak_rss_mb=mb, runs=1, walls=[seconds])
+
+
+def test_targets_pass_fail_and_not_measured():
+    m, k = 1_000_000, 100_000
+    res = Results([
+        _r("validate", k, 2.0), _r("validate", m, 20.0, 900), _r("frictionless", m, 1100.0),
+        _r("floor", m, 4.0), _r("sql", m, 1.0), _r("duckdb_sql", m, 0.8), _r("help", None, 0.5),
+        Result("release", "release", m, status="failed", note="exit 1"),
+    ])  # fmt: skip
+    status = {t.name: t.status for t in evaluate(res)}
+    assert status["validate at 1M events ≥ 50× faster than frictionless"] == "PASS"  # 55×
+    assert status["validate at 1M events ≤ 4× the DuckDB floor"] == "FAIL"  # 5×
+    assert status["validate at 1M events: peak memory < 1 GB"] == "PASS"
+    assert status["validate: time at 1M ≤ 12× time at 100k"] == "PASS"  # 10×
+    assert status["sticoop sql within 2× raw DuckDB (every size)"] == "PASS"
+    assert status["release build of 1M events < 60 s"] == "NOT MEASURED"
+    assert status["bundled dataset validates < 1 s (incl. start-up)"] == "NOT MEASURED"
+    assert status["sticoop --help < 0.3 s"] == "FAIL"

@@ -7,8 +7,6 @@ import json
 import pytest
 from conftest import CASES
 
-from sticoop.validators import validate
-
 
 def _found(report) -> list[list]:
     return sorted(
@@ -18,14 +16,14 @@ def _found(report) -> list[list]:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_case_gives_expected_findings(corpus_case, name):
-    path, meta = corpus_case(name)
-    assert _found(validate(path)) == meta["expected"], meta["description"]
+def test_case_gives_expected_findings(corpus_report, name):
+    _, meta, report = corpus_report(name)
+    assert _found(report) == meta["expected"], meta["description"]
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_case_exit_code_and_no_traceback(corpus_case, cli, name):
-    path, meta = corpus_case(name)
+def test_case_exit_code_and_no_traceback(corpus_report, cli, name):
+    path, meta, _ = corpus_report(name)
     result = cli("validate", str(path), "--format", "json")
     assert result.exit_code == meta["exit_code"], result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr

@@ -6,7 +6,7 @@ import pytest
 from conftest import CASES
 
 from sticoop.descriptor import load_package
-from sticoop.validators import validate, validate_frame
+from sticoop.validators import validate_frame
 from sticoop.validators.rules import RULES
 
 # What a single table can show, which both engines check.
@@ -39,9 +39,8 @@ def _pandera_findings(pkg, table: str) -> set[tuple]:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_engines_agree_on_case(corpus_case, name):
-    path, _ = corpus_case(name)
-    report = validate(path)
+def test_engines_agree_on_case(corpus_report, name):
+    path, _, report = corpus_report(name)
     if any(f.code.startswith("descriptor") for f in report.findings):
         pytest.skip("no usable descriptor: neither engine can run")
     pkg = load_package(path)
@@ -54,10 +53,10 @@ def test_engines_agree_on_case(corpus_case, name):
         assert _pandera_findings(pkg, table) == duck, table
 
 
-def test_agreement_is_not_vacuous(corpus_case):
+def test_agreement_is_not_vacuous(corpus_report):
     """The comparison above covers many distinct codes, not just empty sets."""
     seen = set()
     for name in CASES:
-        path, meta = corpus_case(name)
+        _, meta, _ = corpus_report(name)
         seen |= {e[0] for e in meta["expected"] if e[0] in SHARED}
     assert len(seen) >= 12, seen

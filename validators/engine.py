@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,12 +20,16 @@ from sticoop.validators.sql_cells import cell_check_sql
 MEMORY_LIMIT = "1GB"
 
 
-def validate(path: str | Path | None = None) -> Report:
+def validate(
+    path: str | Path | None = None, progress: Callable[[str], None] | None = None
+) -> Report:
     """Validate the package at PATH (datapackage.json, its directory, or None for the default).
 
-    Never writes into the data directory: DuckDB works in memory and spills to a private
+    PROGRESS, when given, receives a short line as each stage starts (for long runs). Never
+    writes into the data directory: DuckDB works in memory and spills to a private
     temporary directory.
     """
+    say = progress or (lambda _message: None)
     try:
         pkg = load_package(path)
     except DescriptorError as exc:
@@ -33,15 +37,21 @@ def validate(path: str | Path | None = None) -> Report:
         report.add(Finding(code=exc.code, message=exc.message, file=exc.path))
         return report
     report = Report(descriptor=str(pkg.descriptor_path))
+    total = len(pkg.resources)
     with _duckdb() as con:
-        loaded = {r.name: load_table(con, r, pkg.csv_path(r.name)) for r in pkg.resources}
-        for table in loaded.values():
+        loaded = {}
+        for i, res in enumerate(pkg.resources, 1):
+            say(f"[{i}/{total}] reading {res.path}")
+            loaded[res.name] = table = load_table(con, res, pkg.csv_path(res.name))
             report.extend(table.findings)
-            report.tables[table.resource.name] = table.rows
-        for table in loaded.values():
+            report.tables[res.name] = table.rows
+        for i, table in enumerate(loaded.values(), 1):
             if table.state != UNUSABLE:
+                say(f"[{i}/{total}] checking cells of {table.resource.name}")
                 report.extend(_cell_findings(con, table))
+        say("checking keys")
         report.extend(_key_findings(con, pkg, loaded))
+        say("checking rules across tables")
         report.extend(_rule_findings(con, pkg, loaded))
     return report
 

@@ -130,9 +130,7 @@ def cell_check_sql(
     SKIP names rules proven unnecessary for this file (e.g. no control byte anywhere in it).
     """
     fields = [f for f in resource.fields if f.name in columns]
-    flags = ", ".join(
-        f"{field_case_sql(f, skip)} AS {quote_ident('f:' + f.name)}" for f in fields
-    )
+    flags = ", ".join(f"{field_case_sql(f, skip)} AS {quote_ident('f:' + f.name)}" for f in fields)
     values = ", ".join(quote_ident(f.name) for f in fields)
     any_flag = ", ".join(quote_ident("f:" + f.name) for f in fields)
     # MATERIALIZED keeps DuckDB from copying every CASE into the filter (3x the planning time).
