@@ -23,7 +23,7 @@ def generate(
         bool, typer.Option("--check", help="Only report stale files; exit 1 if any.")
     ] = False,
 ) -> None:
-    """Regenerate docs/codebook.md, docs/error-codes.md and load.sql from the descriptor."""
+    """Regenerate docs/cli.md, docs/codebook.md, docs/error-codes.md and load.sql."""
     from sticoop.generate import generate as run
 
     stale = run(path, check=check)

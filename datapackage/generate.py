@@ -28,7 +28,14 @@ def _load_sql(pkg: Package) -> str:
     return load_sql(pkg)
 
 
+def _cli_reference(pkg: Package) -> str:
+    from sticoop.cli.reference import render_cli_reference
+
+    return render_cli_reference()
+
+
 GENERATED: dict[str, Callable[[Package], str]] = {
+    "docs/cli.md": _cli_reference,
     "docs/codebook.md": _codebook,
     "docs/error-codes.md": _error_codes,
     "load.sql": _load_sql,
