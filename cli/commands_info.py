@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
 from sticoop.cli.app import app
-
-PathArg = Annotated[
-    Path | None,
-    typer.Argument(
-        help="datapackage.json or a directory holding one "
-        "[default: current directory if it holds one, else the bundled dataset]",
-        show_default=False,
-    ),
-]
+from sticoop.cli.options import PathArg
 
 
 @app.command()

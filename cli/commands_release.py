@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sticoop.cli.app import app
+from sticoop.cli.options import PathArg
 
 if TYPE_CHECKING:
     from sticoop.diff import PackageDiff
@@ -20,14 +21,6 @@ release_app = typer.Typer(
 )
 app.add_typer(release_app, name="release")
 
-PathArg = Annotated[
-    Path | None,
-    typer.Argument(
-        help="datapackage.json or a directory holding one "
-        "[default: current directory if it holds one, else the bundled dataset]",
-        show_default=False,
-    ),
-]
 PreviousOpt = Annotated[
     Path | None,
     typer.Option(

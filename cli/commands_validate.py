@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sticoop.cli.app import app
+from sticoop.cli.options import PathArg
 
 FORMATS = ("text", "json", "github", "markdown")
 
@@ -25,14 +25,7 @@ def _progress_printer():
 
 @app.command()
 def validate(
-    path: Annotated[
-        Path | None,
-        typer.Argument(
-            help="datapackage.json or a directory holding one [default: the current directory "
-            "if it holds one, else the bundled dataset]",
-            show_default=False,
-        ),
-    ] = None,
+    path: PathArg = None,
     fmt: Annotated[
         str,
         typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}."),

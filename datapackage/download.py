@@ -18,7 +18,7 @@ from typing import Any
 from sticoop.errors import DiskWriteFailure, UsageError
 from sticoop.release.cache import cached_path, user_cache_dir
 from sticoop.release.fetch import download, fetch_small
-from sticoop.release.files import sha256_file
+from sticoop.release.files import replace_dir, sha256_file
 from sticoop.release.index import (
     DEFAULT_INDEX_URL,
     dir_name,
@@ -83,7 +83,7 @@ def _install_zip(archive: Path, info: dict[str, Any], dest: Path, force: bool) -
     try:
         extract_zip(archive, tmp, _max_unpacked(info))
         tmp.chmod(0o755)
-        _swap_in(tmp, dest)
+        replace_dir(tmp, dest)
     except OSError as exc:
         raise DiskWriteFailure(f"cannot write {dest}: {exc.strerror}") from None
     finally:
@@ -111,16 +111,6 @@ def _install_file(source: Path, dest: Path, force: bool) -> Path:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
     return target
-
-
-def _swap_in(tmp: Path, dest: Path) -> None:
-    """Replace DEST (absent, empty, or --force) by the folder TMP."""
-    old = dest.with_name(f".{dest.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if dest.exists():
-        dest.rename(old)
-    tmp.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def download_release(

@@ -22,7 +22,13 @@ from sticoop.release.check import CheckResult, check_diff, resolve_previous
 from sticoop.release.checksums import table_checksums
 from sticoop.release.dates import release_date
 from sticoop.release.delta import write_delta
-from sticoop.release.files import sha256_file, write_atomic, write_zip, zip_unpacked_size
+from sticoop.release.files import (
+    replace_dir,
+    sha256_file,
+    write_atomic,
+    write_zip,
+    zip_unpacked_size,
+)
 from sticoop.release.layout import (
     CHANGELOG_SECTION,
     RELEASE_JSON,
@@ -182,12 +188,7 @@ def _write_artefacts(
 def _publish(tmp: Path, target: Path) -> None:
     """Move the finished folder TMP to TARGET, replacing an older build of the same version."""
     tmp.chmod(0o755)
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_dir(tmp, target)
 
 
 def refuse_overwrite(pkg: Package, target: Path) -> None:

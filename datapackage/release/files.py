@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -86,3 +87,13 @@ def zip_unpacked_size(path: Path) -> int:
     """Total uncompressed size of the entries of the zip at PATH."""
     with zipfile.ZipFile(path) as zf:
         return sum(info.file_size for info in zf.infolist())
+
+
+def replace_dir(tmp: Path, dest: Path) -> None:
+    """Move the finished folder TMP to DEST, replacing what is there with two renames."""
+    old = dest.with_name(f".{dest.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if dest.exists():
+        dest.rename(old)
+    tmp.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
