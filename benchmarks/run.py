@@ -160,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.skip_correctness
         else R.correctness(args.out, args.correctness_events, args.correctness_k, args.seed)
     )
+    if not args.keep_packages:
+        for c in checks:
+            shutil.rmtree(c.package, ignore_errors=True)
     res = Results(results)
     chart_note = draw(
         res, args.chart, f"sticoop benchmarks — {machine['cpu']}, {machine['cores']} cores"
