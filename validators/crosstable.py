@@ -23,24 +23,51 @@ class TableRule:
     sql: str
 
 
+@dataclass(frozen=True)
+class Prelude:
+    """A helper table computed once (when its tables loaded cleanly) and read by several rules."""
+
+    name: str
+    tables: tuple[str, ...]
+    sql: str
+
+
+def _party_flags(link: str, key: str, where: str) -> str:
+    return f"""
+        SELECT l.{key}, bool_or(p.country_code = {VN}) AS vn, bool_or({FOREIGN}) AS foreign_party
+        FROM {link} l JOIN parties p ON p.party_id = l.party_id
+        WHERE l.{key} IS NOT NULL {where} GROUP BY l.{key}"""
+
+
+PRELUDES = [
+    Prelude(
+        "__event_party_flags",
+        ("event_parties", "parties"),
+        _party_flags("event_parties", "event_id", ""),
+    ),
+    Prelude(
+        "__agreement_party_flags",
+        ("agreement_parties", "parties"),
+        _party_flags("agreement_parties", "agreement_id", "AND l.role = 'party'"),
+    ),
+]
+
+
 def _d(col: str, alias: str = "") -> str:
     return f"TRY_CAST({alias + '.' if alias else ''}{col} AS DATE)"
 
 
-def _needs_link(
-    code: str, table: str, key: str, link: str, cond: str, msg: str, extra: tuple[str, ...] = ()
-) -> TableRule:
-    """Rows of TABLE with no row in LINK (joined to parties as p when needed) meeting COND."""
-    join = "JOIN parties p ON p.party_id = l.party_id" if "p." in cond else ""
+def _needs_link(code: str, table: str, key: str, link: str, cond: str, msg: str) -> TableRule:
+    """Rows of TABLE with no row in LINK (a table or a prelude) meeting COND."""
     return TableRule(
         code,
-        (table, link, *extra),
+        (table, link),
         f"""
         SELECT '{table}' AS tbl, t.__line AS line, '{key}' AS col, t.{key} AS rid,
                t.{key} AS val, '{msg}' AS msg
         FROM {table} t
         WHERE t.{key} IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM {link} l {join} WHERE l.{key} = t.{key} AND {cond})""",
+            SELECT 1 FROM {link} l WHERE l.{key} = t.{key} AND {cond})""",
     )
 
 
@@ -123,37 +150,33 @@ RULES: list[TableRule] = [
         "event-no-vn-party",
         "events",
         "event_id",
-        "event_parties",
-        f"p.country_code = {VN}",
+        "__event_party_flags",
+        "l.vn",
         "no Vietnamese party (country_code VNM) takes part",
-        ("parties",),
     ),
     _needs_link(
         "event-no-foreign-party",
         "events",
         "event_id",
-        "event_parties",
-        FOREIGN,
+        "__event_party_flags",
+        "l.foreign_party",
         "no non-Vietnamese party takes part",
-        ("parties",),
     ),
     _needs_link(
         "agreement-no-vn-party",
         "agreements",
         "agreement_id",
-        "agreement_parties",
-        f"l.role = 'party' AND p.country_code = {VN}",
+        "__agreement_party_flags",
+        "l.vn",
         "no Vietnamese party (role party, country_code VNM)",
-        ("parties",),
     ),
     _needs_link(
         "agreement-no-foreign-party",
         "agreements",
         "agreement_id",
-        "agreement_parties",
-        f"l.role = 'party' AND {FOREIGN}",
+        "__agreement_party_flags",
+        "l.foreign_party",
         "no non-Vietnamese party (role party)",
-        ("parties",),
     ),
     TableRule(
         "agreement-too-few-parties",

@@ -5,19 +5,20 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from sticoop.descriptor import Package, Resource, load_package
 from sticoop.errors import DescriptorError
 from sticoop.validators.cell_rules import cell_rules
-from sticoop.validators.crosstable import RULES, TableRule, retired_rules
+from sticoop.validators.crosstable import PRELUDES, RULES, TableRule, retired_rules
 from sticoop.validators.findings import Finding, Report, truncate
 from sticoop.validators.keys import cycle_sql, fk_missing_sql, pk_duplicate_sql, self_references
-from sticoop.validators.loading import OK, UNUSABLE, LoadedTable, load_table
+from sticoop.validators.loading import OK, UNUSABLE, LoadedTable, load_table, scan_or_error
 from sticoop.validators.sql_cells import cell_check_sql
 
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "600MB"
 
 
 def validate(
@@ -40,11 +41,16 @@ def validate(
     total = len(pkg.resources)
     with _duckdb() as con:
         loaded = {}
-        for i, res in enumerate(pkg.resources, 1):
-            say(f"[{i}/{total}] reading {res.path}")
-            loaded[res.name] = table = load_table(con, res, pkg.csv_path(res.name))
-            report.extend(table.findings)
-            report.tables[res.name] = table.rows
+        # Byte-level scans run one file ahead in a thread while DuckDB (which releases the
+        # GIL) loads the previous file.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scans = [pool.submit(scan_or_error, pkg.csv_path(r.name)) for r in pkg.resources]
+            for i, (res, scan) in enumerate(zip(pkg.resources, scans, strict=True), 1):
+                say(f"[{i}/{total}] reading {res.path}")
+                path = pkg.csv_path(res.name)
+                loaded[res.name] = table = load_table(con, res, path, scan.result())
+                report.extend(table.findings)
+                report.tables[res.name] = table.rows
         for i, table in enumerate(loaded.values(), 1):
             if table.state != UNUSABLE:
                 say(f"[{i}/{total}] checking cells of {table.resource.name}")
@@ -121,9 +127,19 @@ def _key_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Fin
 
 
 def _rule_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Finding]:
+    import duckdb
+
+    ready = {name for name, table in loaded.items() if table.state == OK}
+    for prelude in PRELUDES:
+        if set(prelude.tables) <= ready:
+            try:
+                con.execute(f"CREATE TEMP TABLE {prelude.name} AS {prelude.sql}")
+                ready.add(prelude.name)
+            except duckdb.Error:
+                pass  # the rules that read it are skipped, and say so below
     findings: list[Finding] = []
     for rule in RULES + retired_rules(_retirable(pkg)):
-        if all(t in loaded and loaded[t].state == OK for t in rule.tables):
+        if set(rule.tables) <= ready:
             findings += _run_rule(con, rule, loaded)
     return findings
 

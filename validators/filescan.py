@@ -16,7 +16,9 @@ CHUNK = 16 * 1024 * 1024
 KEEP = 20  # offending lines kept per problem (all are counted)
 BOM = b"\xef\xbb\xbf"
 _BLANK = re.compile(rb"^\r?$", re.MULTILINE)
-_CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")  # any control byte but LF
+# Every byte but the control bytes (LF excepted): deleting them leaves only control bytes,
+# which bytes.translate does ten times faster than a regular-expression search.
+_NOT_CONTROL = bytes(b for b in range(256) if not ((b < 0x20 and b != 0x0A) or b == 0x7F))
 
 
 @dataclass
@@ -122,7 +124,7 @@ def _scan_piece(scan: FileScan, line: int, piece: bytes) -> bool:
     if scan.header is None:
         scan.header = text.split("\n", 1)[0].rstrip("\r")
     scan.newlines += piece.count(b"\n")
-    scan.has_control = scan.has_control or _CONTROL.search(piece) is not None
+    scan.has_control = scan.has_control or bool(piece.translate(None, _NOT_CONTROL))
     if b"\r" in piece:
         for m in re.finditer(rb"\r", piece):
             scan.cr.add(_line_of(piece, line, m.start()))

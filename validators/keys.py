@@ -14,16 +14,21 @@ MAX_DEPTH = 1000
 
 
 def pk_duplicate_sql(res: Resource) -> str:
-    """Rows whose primary key repeats an earlier row's (the first occurrence is not reported)."""
+    """Rows whose primary key repeats an earlier row's (the first occurrence is not reported).
+
+    A hash aggregate finds the repeated keys first, so the window only sorts those rows.
+    """
     pk = ", ".join(q(c) for c in res.primary_key)
     not_null = " AND ".join(f"{q(c)} IS NOT NULL" for c in res.primary_key)
     rid = record_id_sql(res)
     return f"""
+        WITH repeated AS (SELECT {pk} FROM {q(res.name)} WHERE {not_null}
+                          GROUP BY {pk} HAVING count(*) > 1)
         SELECT {lit(res.name)} AS tbl, __line AS line, {lit(res.primary_key[-1])} AS col,
                {rid} AS rid, {rid} AS val,
                'primary key duplicates line ' || first_line AS msg
         FROM (SELECT *, min(__line) OVER (PARTITION BY {pk}) AS first_line
-              FROM {q(res.name)} WHERE {not_null})
+              FROM {q(res.name)} SEMI JOIN repeated USING ({pk}))
         WHERE __line <> first_line"""
 
 

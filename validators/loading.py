@@ -50,10 +50,26 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def load_table(con, resource: Resource, path: Path) -> LoadedTable:
-    """Check the file and header, load the rows, and create a view named after the table."""
+def scan_or_error(path: Path) -> FileScan | OSError | None:
+    """``scan_file`` for a background thread: None for a missing file, the error if unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        return scan_file(path)
+    except OSError as exc:
+        return exc
+
+
+def load_table(
+    con, resource: Resource, path: Path, scanned: FileScan | OSError | None = None
+) -> LoadedTable:
+    """Check the file and header, load the rows, and create a view named after the table.
+
+    SCANNED is the result of ``scan_or_error(path)`` when it was computed ahead (in a thread,
+    while DuckDB loaded the previous table); otherwise the file is scanned here.
+    """
     table = LoadedTable(resource, display_path(path))
-    header, scan = _check_file(table, path)
+    header, scan = _check_file(table, path, scanned if scanned is not None else scan_or_error(path))
     if header is not None and scan is not None:
         width = len(header)
         raw = f"raw_{resource.name}"
@@ -71,17 +87,17 @@ def load_table(con, resource: Resource, path: Path) -> LoadedTable:
     return table
 
 
-def _check_file(table: LoadedTable, path: Path) -> tuple[list[str] | None, FileScan | None]:
+def _check_file(
+    table: LoadedTable, path: Path, scan: FileScan | OSError | None
+) -> tuple[list[str] | None, FileScan | None]:
     """File-level findings; returns the parsed header and scan, or Nones when unusable."""
-    if not path.is_file():
+    if scan is None or not path.is_file():
         table.state = UNUSABLE
         table.finding("file-missing", f"file not found: {table.file}")
         return None, None
-    try:
-        scan = scan_file(path)
-    except OSError as exc:
+    if isinstance(scan, OSError):
         table.state = UNUSABLE
-        table.finding("file-missing", f"cannot read {table.file}: {exc.strerror}")
+        table.finding("file-missing", f"cannot read {table.file}: {scan.strerror}")
         return None, None
     _file_findings(table, scan)
     if scan.fatal or scan.header is None or not scan.header.strip():
