@@ -19,7 +19,7 @@ from sticoop.validators import validate
 REPAIRED = {"bom", "line-ending", "not-nfc", "blank-line", "header-order", "whitespace"}
 REFUSED = {"binary-file", "encoding-invalid", "file-empty", "file-missing", "row-width",
            "header-missing-column", "header-unknown-column", "header-duplicate-column",
-           "delimiter"}  # fmt: skip
+           "delimiter", "csv-syntax"}  # fmt: skip
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -210,18 +210,28 @@ def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan) -> bool:
 
 
 def _records(path: Path, table: LoadedTable) -> Iterator[tuple[int, list[str]]]:
-    """(starting line, cells) for each record after the header."""
+    """(starting line, cells) for each record after the header.
+
+    The reader is strict (RFC 4180): a quote that closes in the middle of a cell, or one that
+    never closes, is reported as ``csv-syntax`` and reading goes on with the next record.
+    """
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(fh, strict=True)
         previous = 0
-        try:
-            for cells in reader:
-                start, previous = previous + 1, reader.line_num
-                if start > 1 and cells:
-                    yield start, cells
-        except csv.Error as exc:
-            table.finding("csv-syntax", f"CSV syntax error: {exc}", line=previous + 1)
-            table.state = DEGRADED
+        while True:
+            start = previous + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                table.finding("csv-syntax", f"CSV syntax error: {exc}", line=start)
+                table.state = DEGRADED
+                previous = reader.line_num
+                continue
+            previous = reader.line_num
+            if start > 1 and cells:
+                yield start, cells
 
 
 def _load_slow(con, raw: str, path: Path, width: int, table: LoadedTable) -> None:
