@@ -2,14 +2,25 @@
 
 Everything is written into a temporary folder under DEST, then moved to
 ``DEST/<name>-<version>/`` in one step, so a failed build leaves no half-written release.
+
+Tables are never held in memory whole: files are streamed into the zips, Parquet is written
+row group by row group, the delta comes from DuckDB in batches. The DuckDB file (its
+foreign-key checks and index builds run on one thread) is built on a thread of its own from
+the moment the data is known to be valid; the checksums, the diff, the Parquet files and the
+delta are computed beside it on a thread of lower priority, the CSV zip (zlib) on another once
+the changelog section is known.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
-from contextlib import nullcontext
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +30,7 @@ from sticoop.diff import PackageDiff, summarize
 from sticoop.errors import EnvironmentProblem, ReleaseRefused
 from sticoop.release.changelog import render_section
 from sticoop.release.check import CheckResult, check_diff, resolve_previous
-from sticoop.release.checksums import table_checksums
+from sticoop.release.checksums import Checksums, table_checksums
 from sticoop.release.dates import release_date
 from sticoop.release.delta import write_delta
 from sticoop.release.files import (
@@ -36,7 +47,7 @@ from sticoop.release.layout import (
     artefact_names,
     release_dir_name,
 )
-from sticoop.release.parquet import parquet_bytes
+from sticoop.release.parquet import write_parquet
 from sticoop.release.sources import opened_package
 from sticoop.release.table_diff import DiffEngine
 
@@ -45,6 +56,7 @@ EXTRA_FILES = ("README.md", "CHANGELOG.md", "docs/codebook.md")
 DATA_LICENCE_GLOBS = ("LICENSE-DATA*", "LICENCE-DATA*", "DATA-LICENSE*", "DATA-LICENCE*")
 GENERATED_LICENCE = "LICENSE-DATA.txt"
 NOTABLE_RECORDS = 10
+_LOWER_PRIORITY = 10  # nice increment of the threads working beside the database build
 
 
 @dataclass
@@ -80,23 +92,24 @@ def refuse_if_failed(check: CheckResult) -> None:
         )
 
 
-def csv_zip_entries(pkg: Package, changelog: str) -> dict[str, bytes]:
+def csv_zip_entries(pkg: Package, changelog: str) -> dict[str, bytes | Path]:
     """The CSV package: descriptor, tables, README, codebook, data licence and changelog.
 
-    Files are taken as committed; CHANGELOG.md is the proposed section when there is none, and
-    the licence notice is generated from the descriptor unless a LICENSE-DATA file exists (the
-    repository's LICENSE covers the code, which is not in the zip).
+    Files are taken as committed (given by path, streamed into the zip); CHANGELOG.md is the
+    proposed section when there is none, and the licence notice is generated from the
+    descriptor unless a LICENSE-DATA file exists (the repository's LICENSE covers the code,
+    which is not in the zip).
     """
     root = pkg.root
-    entries = {DESCRIPTOR_NAME: pkg.descriptor_path.read_bytes()}
+    entries: dict[str, bytes | Path] = {DESCRIPTOR_NAME: pkg.descriptor_path.read_bytes()}
     for res in pkg.resources:
-        entries[Path(res.path).as_posix()] = pkg.csv_path(res.name).read_bytes()
+        entries[Path(res.path).as_posix()] = pkg.csv_path(res.name)
     for name in EXTRA_FILES:
         if (root / name).is_file():
-            entries[name] = (root / name).read_bytes()
+            entries[name] = root / name
     licences = [p for g in DATA_LICENCE_GLOBS for p in sorted(root.glob(g)) if p.is_file()]
     for path in licences:
-        entries[path.name] = path.read_bytes()
+        entries[path.name] = path
     if not licences:
         entries[GENERATED_LICENCE] = licence_text(pkg).encode("utf-8")
     entries.setdefault("CHANGELOG.md", changelog.encode("utf-8"))
@@ -117,30 +130,54 @@ def licence_text(pkg: Package) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parquet_zip_entries(pkg: Package) -> dict[str, bytes]:
-    """One Parquet file per table, plus the descriptor (types, descriptions, keys)."""
-    entries = {f"{res.name}.parquet": parquet_bytes(pkg, res) for res in pkg.resources}
+def parquet_zip_entries(pkg: Package, workdir: Path) -> dict[str, bytes | Path]:
+    """One Parquet file per table (written into WORKDIR), plus the descriptor (types,
+    descriptions, keys)."""
+    entries: dict[str, bytes | Path] = {}
+    for res in pkg.resources:
+        entries[f"{res.name}.parquet"] = target = workdir / f"{res.name}.parquet"
+        write_parquet(pkg, res, str(target))
     entries[DESCRIPTOR_NAME] = pkg.descriptor_path.read_bytes()
     return entries
 
 
-def _artefact(path: Path, kind: str) -> dict[str, Any]:
+def write_parquet_zip(pkg: Package, path: Path) -> None:
+    """The Parquet zip at PATH; the Parquet files pass through a folder beside it."""
+    with tempfile.TemporaryDirectory(prefix=".parquet-", dir=path.parent) as work:
+        write_zip(path, parquet_zip_entries(pkg, Path(work)), compress=False)
+
+
+def _artefact(path: Path, kind: str, digests: dict[Path, str]) -> dict[str, Any]:
     info: dict[str, Any] = {"file": path.name, "size": path.stat().st_size}
-    info["sha256"] = sha256_file(path)
+    info["sha256"] = _digest(path, digests)
     if path.suffix == ".zip":
         info["unpacked_size"] = zip_unpacked_size(path)
     return {kind: info}
 
 
+def _digest(path: Path, digests: dict[Path, str]) -> str:
+    """SHA-256 of PATH, computed once per build (the delta's while it was written)."""
+    if path not in digests:
+        digests[path] = sha256_file(path)
+    return digests[path]
+
+
 def release_manifest(
-    pkg: Package, date: str, diff: PackageDiff, folder: Path, files: dict[str, Path]
+    pkg: Package,
+    date: str,
+    diff: PackageDiff,
+    folder: Path,
+    files: dict[str, Path],
+    checksums: Checksums | None = None,
+    digests: dict[Path, str] | None = None,
 ) -> dict[str, Any]:
     """The content of release.json."""
     from sticoop import __version__
 
+    digests = {} if digests is None else digests
     artefacts: dict[str, Any] = {}
     for kind, path in files.items():
-        artefacts |= _artefact(folder / path.name, kind)
+        artefacts |= _artefact(folder / path.name, kind, digests)
     return {
         "name": pkg.name,
         "title": pkg.title,
@@ -150,38 +187,81 @@ def release_manifest(
         "change_level": diff.required_level if diff.old_version else "initial",
         "licenses": pkg.raw.get("licenses", []),
         "descriptor_sha256": sha256_file(pkg.descriptor_path),
-        "tables": table_checksums(pkg),
+        "tables": table_checksums(pkg) if checksums is None else checksums,
         "artefacts": artefacts,
         "generator": f"sticoop {__version__}",
     }
 
 
-def write_sums(folder: Path) -> None:
+def write_sums(folder: Path, digests: dict[Path, str] | None = None) -> None:
     """SHA256SUMS for every file of the release folder, in the format ``sha256sum -c`` reads."""
+    digests = {} if digests is None else digests
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != SUMS_FILE)
-    lines = "".join(f"{sha256_file(p)}  {p.name}\n" for p in files)
+    lines = "".join(f"{_digest(p, digests)}  {p.name}\n" for p in files)
     write_atomic(folder / SUMS_FILE, lines.encode("utf-8"))
 
 
-def _write_artefacts(
-    pkg: Package, engine: DiffEngine, diff: PackageDiff, date: str, folder: Path
-) -> dict[str, Any]:
-    from sticoop.ddl import build_database
+class _Background:
+    """Artefacts written on threads of their own while the main thread goes on.
 
+    Leaving the block waits for them; when it is left by an exception (a refusal, a failure),
+    they are cancelled first and their own errors are dropped. Otherwise the first of their
+    errors is raised.
+    """
+
+    def __init__(self) -> None:
+        self.cancel = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sticoop-release")
+        self._jobs: list[Future[Any]] = []
+
+    def start(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._jobs.append(self._pool.submit(fn, *args, **kwargs))
+
+    def wait(self) -> None:
+        """Wait for every job; raise the first error."""
+        self._pool.shutdown(wait=True)
+        errors = [exc for job in self._jobs if (exc := job.exception()) is not None]
+        if errors:
+            raise errors[0]
+
+    def __enter__(self) -> _Background:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        if exc_type is None:
+            self.wait()
+            return
+        self.cancel.set()
+        self._pool.shutdown(wait=True)
+
+
+def _write_artefacts(
+    pkg: Package,
+    engine: DiffEngine,
+    diff: PackageDiff,
+    date: str,
+    folder: Path,
+    checksums: Checksums,
+    background: _Background,
+) -> dict[str, Any]:
+    """Write every artefact but the database (already under way in BACKGROUND) into FOLDER:
+    the CSV zip on a thread of its own, the Parquet zip and the delta here; then, once
+    everything is written, the changelog section, release.json and SHA256SUMS."""
     names = artefact_names(pkg.name, pkg.version)
     descriptor_sha = sha256_file(pkg.descriptor_path)
-    section = render_section(diff, date, table_checksums(pkg), descriptor_sha)
+    section = render_section(diff, date, checksums, descriptor_sha)
     files = {kind: folder / name for kind, name in names.items()}
-    write_zip(files["csv"], csv_zip_entries(pkg, section))
-    write_zip(files["parquet"], parquet_zip_entries(pkg), compress=False)
-    build_database(pkg, files["duckdb"])
-    write_delta(engine, files["delta"])
+    digests: dict[Path, str] = {}
+    background.start(write_zip, files["csv"], csv_zip_entries(pkg, section))
+    write_parquet_zip(pkg, files["parquet"])
+    digests[files["delta"]] = write_delta(engine, files["delta"]).sha256
+    background.wait()  # for the zip and the database
     files["changelog"] = folder / CHANGELOG_SECTION
     write_atomic(files["changelog"], section.encode("utf-8"))
-    manifest = release_manifest(pkg, date, diff, folder, files)
+    manifest = release_manifest(pkg, date, diff, folder, files, checksums, digests)
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     write_atomic(folder / RELEASE_JSON, text.encode("utf-8"))
-    write_sums(folder)
+    write_sums(folder, digests)
     return manifest
 
 
@@ -191,35 +271,65 @@ def _publish(tmp: Path, target: Path) -> None:
     replace_dir(tmp, target)
 
 
-def refuse_overwrite(pkg: Package, target: Path) -> None:
+def refuse_overwrite(pkg: Package, target: Path, checksums: Checksums | None = None) -> None:
     """ReleaseRefused when TARGET holds a build of this version with other content: a version
     is published once (rebuilding the same content is fine)."""
     manifest_path = target / RELEASE_JSON
     if not manifest_path.is_file():
         return
     built = json.loads(manifest_path.read_text(encoding="utf-8")).get("tables")
-    if built != table_checksums(pkg):
+    if built != (table_checksums(pkg) if checksums is None else checksums):
         raise ReleaseRefused(
             f"{target} already holds a {pkg.version} release with other content",
             hint="bump the version in datapackage.json, or delete that folder to rebuild",
         )
 
 
-def _write_release(
-    pkg: Package, engine: DiffEngine, diff: PackageDiff, day: str, dest: Path
-) -> tuple[Path, dict[str, Any]]:
-    target = dest / release_dir_name(pkg.name, pkg.version)
+@contextmanager
+def _staging(dest: Path, target: Path) -> Iterator[Path]:
+    """A temporary folder under DEST for the release being built; removed on exit, with DEST
+    itself when this created it and the build failed."""
+    created = not dest.exists()
     try:
         dest.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=dest))
-        try:
-            manifest = _write_artefacts(pkg, engine, diff, day, tmp)
-            _publish(tmp, target)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
     except OSError as exc:
         raise EnvironmentProblem(f"cannot write the release into {dest}: {exc}") from None
-    return target, manifest
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if created:
+            with suppress(OSError):
+                dest.rmdir()
+        raise
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _behind(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run FN(*ARGS) on a thread of lower priority (nice +10 where the platform allows), wait
+    for it and return its result or raise its error.
+
+    The DuckDB file, built meanwhile on a thread of normal priority, is the longest artefact
+    and checks foreign keys on one core: it keeps its pace, and the rest of the build (and the
+    threads DuckDB and the zip writer start from it) takes whatever CPU it leaves.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        with suppress(AttributeError, OSError):  # not on every platform
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOWER_PRIORITY)
+        try:
+            outcome["result"] = fn(*args)
+        except BaseException as exc:  # handed to the waiting thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="sticoop-release-main", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def build_release(
@@ -229,15 +339,51 @@ def build_release(
     date: str | None = None,
 ) -> BuildResult:
     """Validate the package at PATH, check its version against the previous release (PREVIOUS,
-    else the newest older release under DEST) and write ``DEST/<name>-<version>/``."""
+    else the newest older release under DEST) and write ``DEST/<name>-<version>/``.
+
+    The DuckDB file, the longest artefact to build, is started as soon as the data is known to
+    be valid, and cancelled if the release is then refused; everything else runs beside it at
+    a lower priority (``_behind``).
+    """
+    from sticoop.ddl import build_database
+
     pkg = load_package(path)
     validate_or_refuse(pkg)
-    refuse_overwrite(pkg, dest / release_dir_name(pkg.name, pkg.version))
+    target = dest / release_dir_name(pkg.name, pkg.version)
+    with _staging(dest, target) as tmp, _Background() as background:
+        database = tmp / artefact_names(pkg.name, pkg.version)["duckdb"]
+        background.start(build_database, pkg, database, cancel=background.cancel)
+        manifest, diff, check = _behind(
+            _check_and_write, pkg, tmp, target, previous, date, background
+        )
+    return BuildResult(target, manifest, diff, check)
+
+
+def _check_and_write(
+    pkg: Package,
+    tmp: Path,
+    target: Path,
+    previous: Path | None,
+    date: str | None,
+    background: _Background,
+) -> tuple[dict[str, Any], PackageDiff, CheckResult]:
+    """Everything of a build after the validation, but the database: checksums, refusals, the
+    diff, the other artefacts; then publish the release."""
+    dest = target.parent
+    sums = table_checksums(pkg)
+    refuse_overwrite(pkg, target, sums)
     prev = resolve_previous(previous, dest, pkg)
-    with opened_package(prev) if prev else nullcontext(None) as old, DiffEngine(old, pkg) as engine:
+    with (
+        opened_package(prev) if prev else nullcontext(None) as old,
+        DiffEngine(old, pkg) as engine,
+    ):
         diff = summarize(engine, old, pkg, limit=NOTABLE_RECORDS)
         check = check_diff(diff)
         refuse_if_failed(check)
         day = release_date(pkg.root, pkg.version, date)
-        target, manifest = _write_release(pkg, engine, diff, day, dest)
-    return BuildResult(target, manifest, diff, check)
+        try:
+            manifest = _write_artefacts(pkg, engine, diff, day, tmp, sums, background)
+            _publish(tmp, target)
+        except OSError as exc:
+            raise EnvironmentProblem(f"cannot write the release into {dest}: {exc}") from None
+    return manifest, diff, check

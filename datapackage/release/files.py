@@ -7,15 +7,20 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sticoop.errors import EnvironmentProblem
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 FILE_MODE = 0o644
+# zlib's default level: a few per cent larger than level 9 on CSV, and two to three times faster
+ZIP_LEVEL = 6
 _CHUNK = 1 << 20
 
 
@@ -67,10 +72,12 @@ def zip_entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def write_zip(path: Path, entries: dict[str, bytes], *, compress: bool = True) -> None:
+def write_zip(path: Path, entries: Mapping[str, bytes | Path], *, compress: bool = True) -> None:
     """Write a reproducible zip at PATH: entries sorted by name, fixed dates and modes.
 
-    ``compress=False`` stores entries as they are (for already-compressed Parquet files).
+    An entry is given as bytes or as the path of a file, which is streamed in chunks (the
+    archive is the same either way). ``compress=False`` stores entries as they are (for
+    already-compressed Parquet files).
     """
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     try:
@@ -78,9 +85,39 @@ def write_zip(path: Path, entries: dict[str, bytes], *, compress: bool = True) -
             for name in sorted(entries):
                 info = zip_entry(name)
                 info.compress_type = method
-                zf.writestr(info, entries[name], compress_type=method, compresslevel=9)
+                content = entries[name]
+                if isinstance(content, bytes):
+                    zf.writestr(info, content, compress_type=method, compresslevel=ZIP_LEVEL)
+                    continue
+                _set_level(info, ZIP_LEVEL)
+                info.file_size = content.stat().st_size  # as writestr sets it: same header
+                with content.open("rb") as src, zf.open(info, "w") as dest:
+                    shutil.copyfileobj(src, dest, _CHUNK)
     except OSError as exc:
         raise EnvironmentProblem(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _set_level(info: zipfile.ZipInfo, level: int) -> None:
+    """The compression level of a ZipInfo opened for writing (``compress_level`` from 3.13)."""
+    if hasattr(info, "compress_level"):
+        info.compress_level = level
+    else:
+        info._compresslevel = level  # noqa: SLF001
+
+
+def arrow_bytes(array: pa.Array) -> pa.Buffer:
+    """The values of a string array without nulls, concatenated, as one buffer (no copy)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if array.null_count:
+        raise ValueError("a string array with nulls has no contiguous bytes")
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        array = array.cast(pa.large_string())  # string views, dictionaries: one buffer
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(array.buffers()[1], dtype=width)
+    start, end = int(offsets[array.offset]), int(offsets[array.offset + len(array)])
+    return array.buffers()[2].slice(start, end - start)
 
 
 def zip_unpacked_size(path: Path) -> int:

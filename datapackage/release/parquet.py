@@ -1,8 +1,15 @@
-"""Parquet copies of the tables, typed per the descriptor, byte-for-byte reproducible."""
+"""Parquet copies of the tables, typed per the descriptor, byte-for-byte reproducible.
+
+A table is streamed from its CSV in blocks and written in row groups of ``ROW_GROUP_ROWS``
+rows (the last one shorter), so memory is bounded by a row group whatever the table's size, and
+the file does not depend on how the CSV reader happened to cut its blocks.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sticoop.descriptor import Field, Package, Resource
@@ -12,6 +19,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 COMPRESSION = "zstd"
+ROW_GROUP_ROWS = 128 * 1024
+_BLOCK_SIZE = 1 << 20  # larger CSV blocks (read ahead on every thread) cost memory, not time
 
 
 def _arrow_type(field: Field) -> pa.DataType:
@@ -50,25 +59,49 @@ def arrow_schema(pkg: Package, res: Resource) -> pa.Schema:
     return pa.schema(fields, metadata=meta)
 
 
+def _csv_options(pkg: Package, res: Resource) -> dict[str, Any]:
+    """pyarrow CSV options: every column as text, empty cells as nulls (no type inference)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    names = res.field_names
+    return {
+        "read_options": pcsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BLOCK_SIZE),
+        "parse_options": pcsv.ParseOptions(newlines_in_values=True),
+        "convert_options": pcsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=[""],
+        ),
+    }
+
+
 def _read_text_columns(pkg: Package, res: Resource) -> pa.Table:
     """The CSV with every column as text and empty cells as nulls (no type inference)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     path = pkg.csv_path(res.name)
-    names = res.field_names
     try:
-        return pcsv.read_csv(
-            path,
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-                null_values=[""],
-            ),
-        )
+        return pcsv.read_csv(path, **_csv_options(pkg, res))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(f"{path}: cannot read for Parquet: {exc}") from None
+
+
+def _text_batches(pkg: Package, res: Resource) -> Iterator[pa.RecordBatch]:
+    """The CSV's record batches in file order, every column as text (see ``_csv_options``)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    path = pkg.csv_path(res.name)
+    try:
+        reader = pcsv.open_csv(path, **_csv_options(pkg, res))
+        while True:
+            try:
+                yield reader.read_next_batch()
+            except StopIteration:
+                return
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(f"{path}: cannot read for Parquet: {exc}") from None
 
@@ -92,20 +125,56 @@ def _typed_column(column: Any, field: Field, table: str) -> Any:
         raise DataError(f"{table}.{field.name}: cannot convert to {field.type}: {exc}") from None
 
 
-def arrow_table(pkg: Package, res: Resource) -> pa.Table:
-    """TABLE read from its CSV and typed per the descriptor, rows in file order."""
+def _typed(text: pa.Table | pa.RecordBatch, pkg: Package, res: Resource) -> pa.Table:
     import pyarrow as pa
 
-    text = _read_text_columns(pkg, res)
     columns = [_typed_column(text.column(f.name), f, res.name) for f in res.fields]
     return pa.Table.from_arrays(columns, schema=arrow_schema(pkg, res))
 
 
-def parquet_bytes(pkg: Package, res: Resource) -> bytes:
-    """The Parquet file of one table; the same input and pyarrow version give the same bytes."""
+def arrow_table(pkg: Package, res: Resource) -> pa.Table:
+    """TABLE read from its CSV and typed per the descriptor, rows in file order."""
+    return _typed(_read_text_columns(pkg, res), pkg, res)
+
+
+def _row_groups(pkg: Package, res: Resource) -> Iterator[pa.Table]:
+    """The typed table in slices of exactly ROW_GROUP_ROWS rows (the last one shorter), each
+    in one contiguous chunk: the Parquet writer's pages follow the chunks of its input, so
+    the file would otherwise depend on where the CSV reader cut its blocks."""
     import pyarrow as pa
+
+    held: list[pa.Table] = []
+    count = 0
+    for batch in _text_batches(pkg, res):
+        if batch.num_rows == 0:
+            continue
+        held.append(_typed(batch, pkg, res))
+        count += batch.num_rows
+        while count >= ROW_GROUP_ROWS:
+            table = pa.concat_tables(held)
+            yield table.slice(0, ROW_GROUP_ROWS).combine_chunks()
+            rest = table.slice(ROW_GROUP_ROWS)
+            held, count = ([rest] if rest.num_rows else []), rest.num_rows
+    if held:
+        yield pa.concat_tables(held).combine_chunks()
+
+
+def write_parquet(pkg: Package, res: Resource, sink: str | Path | Any) -> None:
+    """Write the Parquet file of one table to SINK (a path or a pyarrow output stream), one
+    row group of ROW_GROUP_ROWS rows at a time; the same input and pyarrow version give the
+    same bytes."""
     import pyarrow.parquet as pq
 
+    schema = arrow_schema(pkg, res)
+    with pq.ParquetWriter(sink, schema, compression=COMPRESSION) as writer:
+        for group in _row_groups(pkg, res):
+            writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+
+
+def parquet_bytes(pkg: Package, res: Resource) -> bytes:
+    """The Parquet file of one table as bytes (see ``write_parquet``)."""
+    import pyarrow as pa
+
     sink = pa.BufferOutputStream()
-    pq.write_table(arrow_table(pkg, res), sink, compression=COMPRESSION)
+    write_parquet(pkg, res, sink)
     return sink.getvalue().to_pybytes()

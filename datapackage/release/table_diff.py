@@ -1,14 +1,22 @@
 """Record-level differences of two versions of a package, computed in DuckDB.
 
-Both versions' CSVs are read as text (no sniffing) into views; each table's records are matched
-on the primary key with a FULL OUTER hash join, so no table is ever held in a Python dict.
-Values are compared as text (empty cells are NULL), so a diff never depends on type casts.
+Both versions' CSVs are read as text (no sniffing) through views; each table's records are
+matched on the primary key with a FULL OUTER hash join, so no table is ever held in a Python
+dict. Values are compared as text (empty cells are NULL), so a diff never depends on type casts.
+
+The database lives in a temporary file with a memory limit, so DuckDB spills to disk rather
+than holding large tables in memory. A table present on one side only (every table of a first
+release) is not joined: its changes are a view over that side's CSV.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sticoop.descriptor import Package, Resource
@@ -16,12 +24,56 @@ from sticoop.errors import DataError
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 CHANGES = (ADDED, REMOVED, CHANGED)
 _BATCH = 10_000
+_LINE_BATCH = 64 * 1024
+MEMORY_LIMIT = "512MB"  # DuckDB's buffer pool for the diff; beyond it, it spills to disk
+# json.dumps(ensure_ascii=False) escapes: backslash and quote first, then control characters.
+_JSON_ESCAPES = [("\\", "\\\\"), ('"', '\\"')] + [
+    (chr(c), json.dumps(chr(c))[1:-1]) for c in range(0x20)
+]
+_JSON_SPECIAL = r'[\x00-\x1f"\\]'  # RE2: a character json.dumps escapes
+_JSON_EACH = "lambda f: sticoop_json(f)"
+
+
+def _json_macro() -> str:
+    """A SQL macro rendering text (or NULL) exactly as ``json.dumps(ensure_ascii=False)``."""
+    from sticoop.ddl import literal
+
+    escaped = "x"
+    for char, escape in _JSON_ESCAPES:
+        target = literal(char) if char in '\\"' else f"chr({ord(char)})"
+        escaped = f"replace({escaped}, {target}, {literal(escape)})"
+    return (
+        "CREATE TEMP MACRO sticoop_json(x) AS CASE WHEN x IS NULL THEN 'null' "
+        f"WHEN regexp_matches(x, '{_JSON_SPECIAL}') "
+        f"""THEN concat('"', {escaped}, '"') ELSE concat('"', x, '"') END"""
+    )
+
 
 Record = dict[str, str | None]
+
+
+def _concat(pieces: list[str | tuple[str]]) -> str:
+    """``concat(...)`` of literal text and (SQL expression,) pieces, adjacent texts merged."""
+    from sticoop.ddl import literal
+
+    out: list[str] = []
+    text = ""
+    for piece in pieces:
+        if isinstance(piece, str):
+            text += piece
+            continue
+        if text:
+            out.append(literal(text))
+            text = ""
+        out.append(piece[0])
+    if text:
+        out.append(literal(text))
+    return f"concat({', '.join(out)})"
 
 
 @dataclass(frozen=True)
@@ -57,6 +109,7 @@ class TablePair:
     counts: dict[str, int] = field(default_factory=dict)
     old_rows: int = 0
     new_rows: int = 0
+    one_sided: bool = False  # present on one side only: every record added (or removed)
 
     @property
     def compared(self) -> list[str]:
@@ -84,12 +137,22 @@ class DiffEngine:
     def __init__(self, old: Package | None, new: Package) -> None:
         import duckdb
 
-        self.con: duckdb.DuckDBPyConnection = duckdb.connect()
+        self._tmp = Path(tempfile.mkdtemp(prefix="sticoop-diff-"))
         self.pairs: list[TablePair] = []
+        self._rows: dict[str, int] = {}
         try:
+            self.con: duckdb.DuckDBPyConnection = duckdb.connect(
+                str(self._tmp / "diff.duckdb"),
+                config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(self._tmp / "spill")},
+            )
+        except BaseException:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            raise
+        try:
+            self.con.execute(_json_macro())
             self._prepare(old, new)
         except BaseException:
-            self.con.close()
+            self.close()
             raise
 
     def __enter__(self) -> DiffEngine:
@@ -99,7 +162,10 @@ class DiffEngine:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        try:
+            self.con.close()
+        finally:
+            shutil.rmtree(self._tmp, ignore_errors=True)
 
     def _prepare(self, old: Package | None, new: Package) -> None:
         old_names = old.resource_names if old else []
@@ -127,15 +193,51 @@ class DiffEngine:
         if pkg is None or res is None:
             empty = ", ".join(f"CAST(NULL AS VARCHAR) AS {ident(c)}" for c in cols)
             self.con.execute(f"CREATE VIEW {view} AS SELECT {empty} WHERE false")
+            self._rows[view] = 0
             return
         columns = ", ".join(f"NULLIF({ident(c)}, '') AS {ident(c)}" for c in res.field_names)
         source = read_csv_call(pkg, res, str(pkg.csv_path(res.name)))
         try:
-            self.con.execute(f"CREATE TABLE {view} AS SELECT {columns} FROM {source}")
+            self.con.execute(f"CREATE VIEW {view} AS SELECT {columns} FROM {source}")
+            # reading the whole file now reports a broken CSV here, not halfway through a diff
+            self._rows[view] = self.con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
         except duckdb.Error as exc:
             raise DataError(f"{pkg.csv_path(res.name)}: cannot read: {exc}") from None
 
     def _diff_table(self, index: int, pair: TablePair) -> None:
+        o, n = f"o{index}", f"n{index}"
+        pair.old_rows, pair.new_rows = self._rows[o], self._rows[n]
+        if not pair.old_columns or not pair.new_columns:
+            self._one_side(index, pair)
+            return
+        self._join(index, pair)
+
+    def _one_side(self, index: int, pair: TablePair) -> None:
+        """A table on one side only: every record is added (or removed); no join, no copy."""
+        from sticoop.ddl import ident
+
+        added = bool(pair.new_columns)
+        side = f"n{index}" if added else f"o{index}"
+        keys = [f"{ident(k)} AS k{i}" for i, k in enumerate(pair.key)]
+        olds = [
+            f"{'NULL::VARCHAR' if added else ident(c)} AS oc{i}"
+            for i, c in enumerate(pair.old_columns)
+        ]
+        news = [
+            f"{ident(c) if added else 'NULL::VARCHAR'} AS nc{i}"
+            for i, c in enumerate(pair.new_columns)
+        ]
+        change = ADDED if added else REMOVED
+        self.con.execute(
+            f"""CREATE VIEW d{index} AS
+            SELECT '{change}' AS change, []::VARCHAR[] AS fields, {", ".join(keys + olds + news)}
+            FROM {side}"""
+        )
+        rows = pair.new_rows if added else pair.old_rows
+        pair.counts = {c: 0 for c in CHANGES} | {change: rows}
+        pair.one_sided = True
+
+    def _join(self, index: int, pair: TablePair) -> None:
         from sticoop.ddl import ident, literal
 
         o, n = f"o{index}", f"n{index}"
@@ -163,8 +265,6 @@ class DiffEngine:
         )
         rows = self.con.execute(f"SELECT change, count(*) FROM d{index} GROUP BY 1").fetchall()
         pair.counts = {c: 0 for c in CHANGES} | dict(rows)
-        pair.old_rows = self.con.execute(f"SELECT count(*) FROM {o}").fetchone()[0]
-        pair.new_rows = self.con.execute(f"SELECT count(*) FROM {n}").fetchone()[0]
 
     def _order(self, pair: TablePair) -> str:
         keys = [f"k{i}" for i in range(len(pair.key))]
@@ -205,6 +305,97 @@ class DiffEngine:
                 yield from (self._record(pair, row) for row in batch)
         finally:
             cursor.close()
+
+    def _line_sql(self, pair: TablePair) -> str:
+        """SQL for one change as its delta line: ``json.dumps(rec.to_dict(), ensure_ascii=False,
+        separators=(",", ":"))`` plus LF, built by DuckDB (``test_delta_lines_match_json``).
+
+        Values are escaped only in rows that hold a character JSON escapes (one regular
+        expression per row, not per value); other values just get quotes.
+        """
+        values = [f"k{i}" for i in range(len(pair.key))]
+        values += [f"oc{i}" for i in range(len(pair.old_columns))]
+        values += [f"nc{i}" for i in range(len(pair.new_columns))]
+        special = f"regexp_matches(concat({', '.join(values)}), '{_JSON_SPECIAL}')"
+        escaped = self._line_by_change(pair, lambda v: f"sticoop_json({v})")
+        plain = self._line_by_change(
+            pair, lambda v: f"""CASE WHEN {v} IS NULL THEN 'null' ELSE concat('"', {v}, '"') END"""
+        )
+        return f"CASE WHEN {special} THEN {escaped} ELSE {plain} END"
+
+    def _line_by_change(self, pair: TablePair, value: Callable[[str], str]) -> str:
+        kinds = [ADDED if pair.new_columns else REMOVED] if pair.one_sided else list(CHANGES)
+        lines = {kind: _concat(self._line_pieces(pair, kind, value)) for kind in kinds}
+        if len(lines) == 1:
+            return lines[kinds[0]]
+        whens = " ".join(f"WHEN '{kind}' THEN {sql}" for kind, sql in lines.items())
+        return f"CASE change {whens} END"
+
+    def _line_pieces(
+        self, pair: TablePair, kind: str, value: Callable[[str], str]
+    ) -> list[str | tuple[str]]:
+        """The line of one kind of change as literal text and (SQL expression,) pieces."""
+
+        def text(name: str) -> str:
+            return json.dumps(name, ensure_ascii=False)
+
+        def record(columns: list[str], prefix: str) -> list[str | tuple[str]]:
+            out: list[str | tuple[str]] = ["{"]
+            for i, c in enumerate(columns):
+                out += [("," if i else "") + text(c) + ":", (value(f"{prefix}{i}"),)]
+            return [*out, "}"]
+
+        pieces: list[str | tuple[str]] = [f'{{"table":{text(pair.name)},"change":"{kind}","key":']
+        pieces += record(pair.key, "k")
+        pieces.append(',"fields":[')
+        if kind == CHANGED:
+            pieces.append((f"array_to_string(list_transform(fields, {_JSON_EACH}), ',')",))
+        pieces.append('],"old":')
+        pieces += ["null"] if kind == ADDED else record(pair.old_columns, "oc")
+        pieces.append(',"new":')
+        pieces += ["null"] if kind == REMOVED else record(pair.new_columns, "nc")
+        return [*pieces, "}\n"]
+
+    def delta_lines(self, table: str, restart: Callable[[], None]) -> Iterator[pa.Array]:
+        """Every change of TABLE as delta lines (string arrays, LF-terminated), in key order.
+
+        A table on one side only is streamed in file order, which is key order for a CSV in
+        canonical form; each batch's keys are checked to increase strictly (no NULL or NUL in
+        them). If they do not, RESTART is called (the caller drops what it wrote) and the table
+        is streamed again, sorted by DuckDB.
+        """
+        import pyarrow.compute as pc
+
+        index, pair = self._pair(table)
+        line = self._line_sql(pair)
+        keys = [f"k{i}" for i in range(len(pair.key))]
+        if pair.one_sided and keys:
+            unusable = " OR ".join(f"{k} IS NULL OR contains({k}, chr(0))" for k in keys)
+            sort_key = "concat(" + ", ".join(f"{k}, chr(0)" for k in keys) + ")"
+            sql = (
+                f"SELECT {line} AS line, CASE WHEN {unusable} THEN NULL ELSE {sort_key} END "
+                f"FROM d{index}"
+            )
+            last = None
+            for batch in self.con.sql(sql).to_arrow_reader(_LINE_BATCH):
+                if not len(batch):
+                    continue
+                order = batch.column(1)
+                increasing = order.null_count == 0 and (
+                    last is None or pc.less(last, order[0]).as_py()
+                )
+                if increasing and len(order) > 1:
+                    increasing = pc.all(pc.less(order[:-1], order[1:])).as_py() is not False
+                if not increasing:
+                    restart()
+                    break
+                last = order[-1]
+                yield batch.column(0)
+            else:
+                return
+        sql = f"SELECT {line} AS line FROM d{index} ORDER BY {self._order(pair)}, line"
+        for batch in self.con.sql(sql).to_arrow_reader(_LINE_BATCH):
+            yield batch.column(0)
 
     def _pair(self, table: str) -> tuple[int, TablePair]:
         for index, pair in enumerate(self.pairs):
