@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -346,12 +347,14 @@ class Cancelled(Exception):
 
 
 class _Cancellation:
-    """Interrupts the build's connection once CANCEL is set, and makes ``check`` raise."""
+    """The build's connections; once CANCEL is set, whatever runs on them is interrupted and
+    ``check`` raises ``Cancelled``."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, cancel: threading.Event | None) -> None:
         self.con = con
         self.cancel = cancel
         self._lock = threading.Lock()
+        self._open = [con]
         self._finished = False
         if cancel is not None:
             threading.Thread(target=self._watch, daemon=True, name="sticoop-ddl-cancel").start()
@@ -359,6 +362,26 @@ class _Cancellation:
     def check(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
             raise Cancelled("building the database was cancelled")
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for a worker thread, interrupted with the rest."""
+        self.check()
+        with self._lock:
+            cur = self.con.cursor()
+            self._open.append(cur)
+        try:
+            yield cur
+        finally:
+            with self._lock:
+                self._open.remove(cur)
+            cur.close()
+
+    def interrupt(self) -> None:
+        with self._lock:
+            if not self._finished:
+                for con in self._open:
+                    con.interrupt()
 
     def finish(self) -> None:
         with self._lock:
@@ -368,9 +391,7 @@ class _Cancellation:
         assert self.cancel is not None
         while not self._finished:
             if self.cancel.wait(0.1):
-                with self._lock:
-                    if not self._finished:
-                        self.con.interrupt()
+                self.interrupt()
                 return
 
 
@@ -381,32 +402,58 @@ def _deferred_keys(pkg: Package) -> set[str]:
     return {r.name for r in pkg.resources if r.primary_key and r.name not in referenced}
 
 
-def _load_tables(con: duckdb.DuckDBPyConnection, pkg: Package, guard: _Cancellation) -> None:
-    """Create every table, then fill them one after the other (referenced tables first).
+def _load_tables(
+    con: duckdb.DuckDBPyConnection, pkg: Package, guard: _Cancellation, workers: int
+) -> None:
+    """Create every table and fill it: first, one after the other, the tables foreign keys
+    point at (referenced tables first); then the others, WORKERS at a time, on cursors of their
+    own; then, one at a time, the primary keys of the latter, with a checkpoint after each.
 
-    One table at a time: DuckDB then writes each table and its index to the file before the
-    next, so memory holds one index at a time. (Filling independent tables side by side saves
-    little: foreign-key checks on the same parent table do not run in parallel.)
+    DuckDB checks foreign keys and builds an index on one thread per statement, so the fills
+    that only check keys run side by side; the indexes are built one at a time and written out
+    before the next, so memory holds one of them at a time.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     ordered = table_order(pkg)
     deferred = _deferred_keys(pkg)
     for res in ordered:
         con.execute(create_table_statement(pkg, res, primary_key=res.name not in deferred))
         _execute_all(con, comment_statements(res, "TABLE"))
-    for res in ordered:
+    for res in (r for r in ordered if r.name not in deferred):
         guard.check()
         _fill_table(con, pkg, res)
-        if res.name in deferred:
-            guard.check()
-            con.execute(primary_key_statement(res))
+    leaves = [r for r in ordered if r.name in deferred]
+    leaves.sort(key=lambda r: pkg.csv_path(r.name).stat().st_size, reverse=True)
+
+    def fill(res: Resource) -> None:
+        with guard.cursor() as cur:
+            _fill_table(cur, pkg, res)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        jobs = [pool.submit(fill, res) for res in leaves]
+        try:
+            for job in jobs:
+                job.result()
+        except BaseException:
+            for job in jobs:
+                job.cancel()
+            guard.interrupt()
+            raise
+    for res in (r for r in ordered if r.name in deferred):
+        guard.check()
+        con.execute(primary_key_statement(res))
+        con.execute("CHECKPOINT")
 
 
-def build_database(pkg: Package, dest: Path, *, cancel: threading.Event | None = None) -> None:
+def build_database(
+    pkg: Package, dest: Path, *, workers: int = 2, cancel: threading.Event | None = None
+) -> None:
     """Write a ``.duckdb`` file with typed tables, keys, comments and the convenience views.
 
     Written to a temporary file beside ``dest`` and moved into place, so ``dest`` is either the
-    old file or the complete new one. Setting CANCEL interrupts the build, which then raises
-    ``Cancelled``.
+    old file or the complete new one. Up to WORKERS tables are filled at a time (see
+    ``_load_tables``). Setting CANCEL interrupts the build, which then raises ``Cancelled``.
     """
     import duckdb
 
@@ -419,7 +466,7 @@ def build_database(pkg: Package, dest: Path, *, cancel: threading.Event | None =
         guard = _Cancellation(con, cancel)
         try:
             _execute_all(con, type_statements(pkg))
-            _load_tables(con, pkg, guard)
+            _load_tables(con, pkg, guard, workers)
             create_views(con)
             con.execute("CHECKPOINT")
         except duckdb.Error as exc:

@@ -56,7 +56,7 @@ EXTRA_FILES = ("README.md", "CHANGELOG.md", "docs/codebook.md")
 DATA_LICENCE_GLOBS = ("LICENSE-DATA*", "LICENCE-DATA*", "DATA-LICENSE*", "DATA-LICENCE*")
 GENERATED_LICENCE = "LICENSE-DATA.txt"
 NOTABLE_RECORDS = 10
-_LOWER_PRIORITY = 10  # nice increment of the threads working beside the database build
+_LOWER_PRIORITY = int(os.environ.get("XNICE", "10"))  # TEMP
 
 
 @dataclass
