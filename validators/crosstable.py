@@ -65,9 +65,8 @@ def _needs_link(code: str, table: str, key: str, link: str, cond: str, msg: str)
         f"""
         SELECT '{table}' AS tbl, t.__line AS line, '{key}' AS col, t.{key} AS rid,
                t.{key} AS val, '{msg}' AS msg
-        FROM {table} t
-        WHERE t.{key} IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM {link} l WHERE l.{key} = t.{key} AND {cond})""",
+        FROM (SELECT * FROM {table} WHERE {key} IS NOT NULL) t
+        ANTI JOIN (SELECT * FROM {link} l WHERE {cond}) l ON l.{key} = t.{key}""",
     )
 
 
@@ -207,10 +206,9 @@ RULES: list[TableRule] = [
         SELECT 'agreement_parties', s.__line, 'on_behalf_of_party_id',
                s.agreement_id || '/' || s.party_id || '/' || s.role, s.on_behalf_of_party_id,
                'on_behalf_of_party_id must have a row with role party on the same agreement'
-        FROM agreement_parties s
-        WHERE s.on_behalf_of_party_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM agreement_parties x WHERE x.agreement_id = s.agreement_id
-                          AND x.party_id = s.on_behalf_of_party_id AND x.role = 'party')""",
+        FROM (SELECT * FROM agreement_parties WHERE on_behalf_of_party_id IS NOT NULL) s
+        ANTI JOIN (SELECT agreement_id, party_id FROM agreement_parties WHERE role = 'party') x
+             ON x.agreement_id = s.agreement_id AND x.party_id = s.on_behalf_of_party_id""",
     ),
     TableRule(
         "person-as-party",
@@ -252,13 +250,11 @@ RULES: list[TableRule] = [
         """
         SELECT 'parties', __line, 'party_id', party_id, party_id,
                'the party is used by no event, agreement or other party'
-        FROM parties t WHERE party_id IS NOT NULL
-          AND party_id NOT IN (SELECT party_id FROM event_parties WHERE party_id IS NOT NULL)
-          AND party_id NOT IN (SELECT party_id FROM agreement_parties WHERE party_id IS NOT NULL)
-          AND party_id NOT IN (SELECT parent_party_id FROM parties
-                               WHERE parent_party_id IS NOT NULL)
-          AND party_id NOT IN (SELECT successor_party_id FROM parties
-                               WHERE successor_party_id IS NOT NULL)""",
+        FROM (SELECT * FROM parties WHERE party_id IS NOT NULL) t
+        ANTI JOIN (SELECT DISTINCT party_id AS used FROM event_parties
+                   UNION SELECT DISTINCT party_id FROM agreement_parties
+                   UNION SELECT parent_party_id FROM parties
+                   UNION SELECT successor_party_id FROM parties) u ON u.used = t.party_id""",
     ),
     TableRule(
         "sector-unused",
@@ -266,12 +262,10 @@ RULES: list[TableRule] = [
         """
         SELECT 'sectors', __line, 'sector_id', sector_id, sector_id,
                'the sector is used by no event or agreement and has no sub-sector'
-        FROM sectors WHERE sector_id IS NOT NULL
-          AND sector_id NOT IN (SELECT sector_id FROM event_sectors WHERE sector_id IS NOT NULL)
-          AND sector_id NOT IN (SELECT sector_id FROM agreement_sectors
-                                WHERE sector_id IS NOT NULL)
-          AND sector_id NOT IN (SELECT parent_sector_id FROM sectors
-                                WHERE parent_sector_id IS NOT NULL)""",
+        FROM (SELECT * FROM sectors WHERE sector_id IS NOT NULL) t
+        ANTI JOIN (SELECT DISTINCT sector_id AS used FROM event_sectors
+                   UNION SELECT DISTINCT sector_id FROM agreement_sectors
+                   UNION SELECT parent_sector_id FROM sectors) u ON u.used = t.sector_id""",
     ),
     TableRule(
         "source-unused",
@@ -279,10 +273,10 @@ RULES: list[TableRule] = [
         """
         SELECT 'sources', __line, 'source_id', source_id, source_id,
                'the source is cited by no event or agreement'
-        FROM sources WHERE source_id IS NOT NULL
-          AND source_id NOT IN (SELECT source_id FROM event_sources WHERE source_id IS NOT NULL)
-          AND source_id NOT IN (SELECT source_id FROM agreement_sources
-                                WHERE source_id IS NOT NULL)""",
+        FROM (SELECT * FROM sources WHERE source_id IS NOT NULL) t
+        ANTI JOIN (SELECT DISTINCT source_id AS used FROM event_sources
+                   UNION SELECT DISTINCT source_id FROM agreement_sources) u
+             ON u.used = t.source_id""",
     ),
     _needs_link(
         "event-no-sector",
@@ -307,10 +301,13 @@ RULES: list[TableRule] = [
 ]
 
 
-def retired_rules(tables: dict[str, str]) -> list[TableRule]:
-    """Rules on retired_ids; TABLES maps each table named in its enum to its single-column PK."""
+def retired_rules(tables: dict[str, str], view: str = "{}") -> list[TableRule]:
+    """Rules on retired_ids; TABLES maps each table named in its enum to its single-column PK.
+
+    VIEW names the relation holding a table's ids (``{}`` is the table name).
+    """
     reused = " UNION ALL ".join(
-        f"SELECT '{t}' AS table_name, {pk} AS id FROM {t}" for t, pk in tables.items()
+        f"SELECT '{t}' AS table_name, {pk} AS id FROM {view.format(t)}" for t, pk in tables.items()
     )
     return [
         TableRule(

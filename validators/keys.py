@@ -34,7 +34,7 @@ def pk_duplicate_sql(res: Resource) -> str:
 
 def fk_missing_sql(res: Resource, fk: ForeignKey) -> str:
     """Rows whose foreign key (all parts given) matches no row of the referenced table."""
-    given = " AND ".join(f"c.{q(f)} IS NOT NULL" for f in fk.fields)
+    given = " AND ".join(f"{q(f)} IS NOT NULL" for f in fk.fields)
     match = " AND ".join(
         f"p.{q(r)} = c.{q(f)}" for f, r in zip(fk.fields, fk.ref_fields, strict=True)
     )
@@ -44,8 +44,8 @@ def fk_missing_sql(res: Resource, fk: ForeignKey) -> str:
         SELECT {lit(res.name)} AS tbl, c.__line AS line, {lit(fk.fields[-1])} AS col,
                {record_id_sql(res, "c")} AS rid, {value} AS val,
                {lit("not found in " + target)} AS msg
-        FROM {q(res.name)} c
-        WHERE {given} AND NOT EXISTS (SELECT 1 FROM {q(fk.resource)} p WHERE {match})"""
+        FROM (SELECT * FROM {q(res.name)} WHERE {given}) c
+        ANTI JOIN {q(fk.resource)} p ON {match}"""
 
 
 def self_references(res: Resource) -> list[ForeignKey]:

@@ -22,7 +22,9 @@ from sticoop.validators.sql_cells import quote_ident, quote_literal
 
 OK, DEGRADED, UNUSABLE = "ok", "degraded", "unusable"
 BATCH = 100_000
-MAX_LINE = 256 * 1024 * 1024
+# DuckDB's buffer must hold the longest line, and a buffer that large makes it read a file on
+# one thread: a file with a longer line goes to the Python reader instead.
+MAX_LINE = 2 * 1024 * 1024
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 

@@ -22,6 +22,23 @@ def _literal_list(values: object) -> str:
     return ", ".join(quote_literal(v) for v in values)  # type: ignore[union-attr]
 
 
+def member_sql(col: str, values: object) -> str:
+    """True when COL is one of VALUES. list_contains() rather than IN: DuckDB turns a long IN
+    list into a join evaluated on every row, even inside a CASE branch that skips the row."""
+    return f"list_contains([{_literal_list(values)}], {col})"
+
+
+def re2_char(char: str) -> str:
+    """CHAR escaped for an RE2 character class."""
+    return f"\\x{{{ord(char):x}}}"
+
+
+def edge_regex(chars: object) -> str:
+    """RE2 pattern matching a cell that starts or ends with one of CHARS."""
+    group = "[" + "".join(re2_char(c) for c in chars) + "]"  # type: ignore[union-attr]
+    return f"^{group}|{group}$"
+
+
 def rule_sql(rule: CellRule, col: str) -> str:
     """SQL that is true when the non-null cell COL breaks RULE."""
     kind, arg = rule.kind, rule.arg
@@ -30,22 +47,28 @@ def rule_sql(rule: CellRule, col: str) -> str:
     if kind == "full":
         return f"NOT regexp_full_match({col}, {quote_literal(arg)})"
     if kind == "in":
-        return f"{col} NOT IN ({_literal_list(arg)})"
-    if kind == "in_lower":  # the length guard skips lower() for nearly every cell
-        longest = max(len(str(v)) for v in arg)  # type: ignore[union-attr]
-        return f"(length({col}) <= {longest} AND lower({col}) IN ({_literal_list(arg)}))"
-    if kind == "prefix":
-        return f"left({col}, 1) IN ({_literal_list(arg)})"
-    if kind == "edge":  # literal characters: constant strings plan faster than chr() calls
-        chars = _literal_list(arg)
-        return f"(left({col}, 1) IN ({chars}) OR right({col}, 1) IN ({chars}))"
+        return f"NOT {member_sql(col, arg)}"
+    if kind == "in_lower":
+        # The byte-length guard skips lower() for nearly every cell: a cell whose lower case
+        # is a value of at most N characters has at most N characters of at most 4 bytes.
+        longest = 4 * max(len(str(v)) for v in arg)  # type: ignore[union-attr]
+        return (
+            f"CASE WHEN strlen({col}) <= {longest} "
+            f"THEN {member_sql(f'lower({col})', arg)} ELSE false END"
+        )
+    if kind == "prefix":  # ord() reads the first code point only
+        codes = ", ".join(str(ord(str(c))) for c in arg)  # type: ignore[union-attr]
+        return f"list_contains([{codes}], ord({col}))"
+    if kind == "edge":
+        return f"regexp_matches({col}, {quote_literal(edge_regex(arg))})"
     if kind == "date":
         return (
             f"(NOT regexp_full_match({col}, {quote_literal(ISO_DATE)}) "
             f"OR TRY_CAST({col} AS DATE) IS NULL)"
         )
-    if kind == "max_len":
-        return f"length({col}) > {int(arg)}"  # type: ignore[call-overload]
+    if kind == "max_len":  # the byte length bounds the character count from above
+        n = int(arg)  # type: ignore[call-overload]
+        return f"CASE WHEN strlen({col}) > {n} THEN length({col}) > {n} ELSE false END"
     if kind == "range":
         lo, hi = arg  # type: ignore[misc]
         parts = []
@@ -86,12 +109,12 @@ def fast_pass_sql(field: Field, col: str) -> str | None:
     rules = cell_rules(field)
     if field.type == "string" and field.enum is not None:
         if all(_clean_value(v, field) for v in field.enum):
-            return f"{col} IN ({_literal_list(field.enum)})"
+            return member_sql(col, field.enum)
         return None
     if field.type == "boolean":
         values = field.true_values + field.false_values
         if all(_CLEAN_VALUE.fullmatch(v) and v.lower() not in PLACEHOLDERS for v in values):
-            return f"{col} IN ({_literal_list(values)})"
+            return member_sql(col, values)
         return None
     if field.type in ("date", "integer"):
         # Only digits and one leading '-' pass these: no control, space or placeholder.

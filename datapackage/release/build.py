@@ -56,7 +56,7 @@ EXTRA_FILES = ("README.md", "CHANGELOG.md", "docs/codebook.md")
 DATA_LICENCE_GLOBS = ("LICENSE-DATA*", "LICENCE-DATA*", "DATA-LICENSE*", "DATA-LICENCE*")
 GENERATED_LICENCE = "LICENSE-DATA.txt"
 NOTABLE_RECORDS = 10
-_LOWER_PRIORITY = int(os.environ.get("XNICE", "10"))  # TEMP
+_LOWER_PRIORITY = 5  # nice increment of the threads working beside the database build
 
 
 @dataclass
@@ -307,18 +307,21 @@ def _staging(dest: Path, target: Path) -> Iterator[Path]:
 
 
 def _behind(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run FN(*ARGS) on a thread of lower priority (nice +10 where the platform allows), wait
+    """Run FN(*ARGS) on a thread of lower priority (nice +5 where the platform allows), wait
     for it and return its result or raise its error.
 
     The DuckDB file, built meanwhile on a thread of normal priority, is the longest artefact
-    and checks foreign keys on one core: it keeps its pace, and the rest of the build (and the
-    threads DuckDB and the zip writer start from it) takes whatever CPU it leaves.
+    (much of it on one core: DuckDB checks foreign keys on one thread per statement): it keeps
+    its pace, and the rest of the build (with the threads DuckDB and the zip writer start from
+    that thread) takes the CPU it leaves.
     """
     outcome: dict[str, Any] = {}
 
     def run() -> None:
         with suppress(AttributeError, OSError):  # not on every platform
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOWER_PRIORITY)
+            me = threading.get_native_id()
+            nice = os.getpriority(os.PRIO_PROCESS, me)
+            os.setpriority(os.PRIO_PROCESS, me, min(19, nice + _LOWER_PRIORITY))
         try:
             outcome["result"] = fn(*args)
         except BaseException as exc:  # handed to the waiting thread

@@ -1,0 +1,264 @@
+"""The quick pass: prove a large package has no finding at all, or hand it to the precise engine.
+
+Most packages CI sees are valid, and proving that takes far less work than explaining an
+error. The quick pass reads each CSV once with DuckDB into a narrow table (only the columns
+that keys and rules read), testing every cell with cheap SQL on the way (``quick_cells``) and
+checking foreign keys into tables already read. Identifiers are kept as 64-bit hashes, which
+keeps the tables small; this stays exact because every foreign key is checked on the text
+itself, and the primary-key check (distinct hashes) proves the hash has no collision among a
+table's keys. A thread reads the bytes (``quickscan``: numpy, outside the GIL) for control
+characters, text that may not be NFC, and the line count that catches blank lines and records
+spanning lines. The answer is only "no finding" (row counts) or "doubt" (None): on any doubt
+the precise engine runs from the start and explains everything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sticoop.descriptor import ForeignKey, Package, Resource
+from sticoop.validators.crosstable import PRELUDES, RULES, retired_rules
+from sticoop.validators.keys import cycle_sql, self_references
+from sticoop.validators.quick_cells import doubtful_sql, same_rules
+from sticoop.validators.quickscan import scan_bytes
+from sticoop.validators.sql_cells import quote_ident as q
+from sticoop.validators.sql_cells import quote_literal
+
+MIN_BYTES = 64 * 1024 * 1024  # below this the precise engine alone is about as fast
+_HEADER_MAX = 64 * 1024
+
+
+def worth_it(pkg: Package) -> bool:
+    """True when the package's CSVs are large enough for the quick pass to pay off."""
+    paths = [pkg.csv_path(r.name) for r in pkg.resources]
+    return sum(p.stat().st_size for p in paths if p.is_file()) >= MIN_BYTES
+
+
+@dataclass
+class _Plan:
+    """How each table is read: load order, hashed and text-kept columns, where FKs are checked."""
+
+    order: list[Resource]
+    keep: dict[str, list[str]]
+    hashed: set[tuple[str, str]] = field(default_factory=set)
+    text: set[tuple[str, str]] = field(default_factory=set)  # also kept as "__s_<col>"
+    early: dict[str, list[ForeignKey]] = field(default_factory=dict)  # checked while reading
+    late: list[tuple[Resource, ForeignKey]] = field(default_factory=list)  # checked after
+
+
+def prove_clean(
+    con, pkg: Package, retirable: dict[str, str], say: Callable[[str], None]
+) -> dict[str, int] | None:
+    """Row counts per table when the package has no finding (error or warning), else None."""
+    import duckdb
+
+    if not all(_plain_file(pkg.csv_path(r.name), r) for r in pkg.resources):
+        return None
+    plan = _plan(pkg, retirable)
+    con.execute("SET preserve_insertion_order = false")  # no line numbers needed here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scans = {r.name: pool.submit(scan_bytes, pkg.csv_path(r.name)) for r in plan.order}
+        try:
+            rows = _read_all(con, pkg, plan, scans, say)
+            if rows is None:
+                return None
+            say("quick pass: keys and rules")
+            for prelude in PRELUDES:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {prelude.name} AS {prelude.sql}")
+            if any(_found(con, sql) for sql in _checks(pkg, plan, retirable)):
+                return None
+        except (duckdb.Error, OSError):  # the precise engine reports what went wrong
+            return None
+        finally:
+            for future in scans.values():
+                future.cancel()
+    return {r.name: rows[r.name] for r in pkg.resources}
+
+
+def _read_all(
+    con, pkg: Package, plan: _Plan, scans: dict[str, Future], say: Callable[[str], None]
+) -> dict[str, int] | None:
+    """Read every table; row counts, or None at the first doubt (cells, lines or bytes)."""
+    implied = _implied_fields(pkg)
+    rows: dict[str, int] = {}
+    for i, res in enumerate(plan.order, 1):
+        say(f"[{i}/{len(plan.order)}] quick pass: reading {res.path}")
+        counted = _load(con, pkg, res, plan, implied)
+        lines, plain = scans[res.name].result()
+        if counted is None or counted != lines - 1 or not plain:
+            return None
+        rows[res.name] = counted
+    return rows
+
+
+def _plain_file(path: Path, res: Resource) -> bool:
+    """A non-empty file whose first line is exactly the descriptor's header, with no BOM."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(_HEADER_MAX)
+    except OSError:
+        return False
+    return first == (",".join(res.field_names) + "\n").encode()
+
+
+def _plan(pkg: Package, retirable: dict[str, str]) -> _Plan:
+    plan = _Plan(order=_load_order(pkg), keep=_kept_columns(pkg, retirable))
+    composite = {
+        (t, c)
+        for r in pkg.resources
+        for fk in r.foreign_keys
+        if len(fk.fields) > 1
+        for t, cols in ((r.name, fk.fields), (fk.resource, fk.ref_fields))
+        for c in cols
+    }
+    plan.text = {(t, pk) for t, pk in retirable.items()}
+    for res in pkg.resources:
+        for fk in res.foreign_keys:
+            target = {(fk.resource, c) for c in fk.ref_fields}
+            plan.text |= target
+            if len(fk.fields) == 1 and not (target | {(res.name, fk.fields[0])}) & composite:
+                plan.hashed |= target | {(res.name, fk.fields[0])}
+    loaded: set[str] = set()
+    for res in plan.order:
+        for fk in res.foreign_keys:
+            if fk.resource in loaded and len(fk.fields) == 1:
+                plan.early.setdefault(res.name, []).append(fk)
+            else:  # a self-reference, a cycle or a composite key: compare texts afterwards
+                plan.late.append((res, fk))
+                plan.text |= {(res.name, c) for c in fk.fields}
+        loaded.add(res.name)
+    return plan
+
+
+def _load_order(pkg: Package) -> list[Resource]:
+    """Referenced tables before the tables referring to them (self-references aside)."""
+    pending, order = list(pkg.resources), []
+    while pending:
+        done = {r.name for r in order}
+        ready = [
+            r
+            for r in pending
+            if all(fk.resource in done or fk.resource == r.name for fk in r.foreign_keys)
+        ] or pending[:1]  # a cycle between tables: break it anywhere
+        order += ready
+        pending = [r for r in pending if r not in ready]
+    return order
+
+
+def _implied_fields(pkg: Package) -> set[tuple[str, str]]:
+    """(table, column) pairs whose cells a passing foreign key check proves clean.
+
+    A single-column foreign key into a column that is itself checked (not implied in turn)
+    and has every rule of the referencing column.
+    """
+    implied: set[tuple[str, str]] = set()
+    for res in pkg.resources:
+        for fk in res.foreign_keys:
+            if len(fk.fields) != 1 or fk.resource not in pkg.resource_names:
+                continue
+            parent, child, ref = pkg.resource(fk.resource), fk.fields[0], fk.ref_fields[0]
+            if ref not in parent.field_names or (fk.resource, ref) in implied:
+                continue
+            if (res.name, child) != (fk.resource, ref) and same_rules(
+                res.field(child), parent.field(ref)
+            ):
+                implied.add((res.name, child))
+    return implied
+
+
+def _kept_columns(pkg: Package, retirable: dict[str, str]) -> dict[str, list[str]]:
+    """Columns the key checks and rules read, per table (a name mentioned in a rule is kept)."""
+    rules = RULES + retired_rules(retirable)
+    words = set(re.findall(r"\w+", " ".join(r.sql for r in rules + PRELUDES)))
+    needed: dict[str, set[str]] = {r.name: set(r.primary_key) for r in pkg.resources}
+    for res in pkg.resources:
+        for fk in res.foreign_keys:
+            needed[res.name].update(fk.fields)
+            needed.setdefault(fk.resource, set()).update(fk.ref_fields)
+        needed[res.name].update(n for n in res.field_names if n in words)
+    return {r.name: [n for n in r.field_names if n in needed[r.name]] for r in pkg.resources}
+
+
+def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> int | None:
+    """Read RES into its narrow table; the row count, or None when any cell is doubtful."""
+    name = res.name
+    doubts = [doubtful_sql(f, (name, f.name) in implied) for f in res.fields]
+    doubts += [_missing_sql(fk) for fk in plan.early.get(name, [])]
+    columns = []
+    for col in plan.keep[name]:
+        columns.append(
+            f"if({q(col)} IS NULL, NULL, hash({q(col)})) AS {q(col)}"
+            if (name, col) in plan.hashed
+            else q(col)
+        )
+        if (name, col) in plan.text:
+            columns.append(f"{q(col)} AS {q('__s_' + col)}")
+    table = q("quick_" + name)
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(columns) or 'NULL AS __none'}, "
+        f"({' OR '.join(doubts)}) AS __doubt FROM {_read_csv(pkg.csv_path(name), res)}"
+    )
+    rows, doubtful = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE __doubt IS DISTINCT FROM false) FROM {table}"
+    ).fetchone()
+    kept = ", ".join(q(c) for c in plan.keep[name])
+    con.execute(
+        f"CREATE OR REPLACE VIEW {q(name)} AS SELECT NULL::BIGINT AS __line"
+        f"{', ' if kept else ''}{kept} FROM {table}"
+    )
+    texts = ", ".join(
+        f"{q('__s_' + c)} AS {q(c)}" for c in plan.keep[name] if (name, c) in plan.text
+    )
+    if texts:
+        con.execute(f"CREATE OR REPLACE VIEW {q('__s_' + name)} AS SELECT {texts} FROM {table}")
+    return rows if doubtful == 0 else None
+
+
+def _missing_sql(fk: ForeignKey) -> str:
+    """True when the single-column foreign key FK names no row of its (already read) table."""
+    col, ref = q(fk.fields[0]), q("__s_" + fk.ref_fields[0])
+    parent = q("quick_" + fk.resource)
+    known = f"SELECT {ref} FROM {parent} WHERE {ref} IS NOT NULL"
+    return f"({col} IS NOT NULL AND {col} NOT IN ({known}))"
+
+
+def _read_csv(path: Path, res: Resource) -> str:
+    cols = ", ".join(f"{quote_literal(f.name)}: 'VARCHAR'" for f in res.fields)
+    return (
+        f"read_csv({quote_literal(path)}, columns={{{cols}}}, header=true, delim=',', "
+        "quote='\"', escape='\"', new_line='\\n', auto_detect=false, strict_mode=true)"
+    )
+
+
+def _checks(pkg: Package, plan: _Plan, retirable: dict[str, str]) -> list[str]:
+    """Queries returning a row when a key, cycle or rule has a finding (each must be empty)."""
+    checks: list[str] = []
+    for res in pkg.resources:
+        if res.primary_key:  # distinct hashes prove distinct keys (a collision only doubts)
+            pk = ", ".join(q(c) for c in res.primary_key)
+            given = " AND ".join(f"{q(c)} IS NOT NULL" for c in res.primary_key)
+            checks.append(
+                f"SELECT 1 FROM (SELECT count(*) AS n, count(DISTINCT hash({pk})) AS d "
+                f"FROM {q(res.name)} WHERE {given}) WHERE n <> d"
+            )
+        checks += [cycle_sql(res, fk) for fk in self_references(res)]
+    for res, fk in plan.late:
+        given = " AND ".join(f"{q('__s_' + c)} IS NOT NULL" for c in fk.fields)
+        on = " AND ".join(
+            f"p.{q('__s_' + r)} = c.{q('__s_' + f)}"
+            for f, r in zip(fk.fields, fk.ref_fields, strict=True)
+        )
+        checks.append(
+            f"SELECT 1 FROM (SELECT * FROM {q('quick_' + res.name)} WHERE {given}) c "
+            f"ANTI JOIN {q('quick_' + fk.resource)} p ON {on}"
+        )
+    checks += [rule.sql for rule in RULES]
+    return checks + [rule.sql for rule in retired_rules(retirable, view='"__s_{}"')]
+
+
+def _found(con, sql: str) -> bool:
+    return con.execute(f"SELECT EXISTS ({sql})").fetchone()[0]
