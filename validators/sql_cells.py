@@ -122,10 +122,27 @@ def fast_pass_sql(field: Field, col: str) -> str | None:
     elif field.type == "string" and field.pattern and _SAFE_PATTERN.fullmatch(field.pattern):
         if field.format not in ("default", ""):
             return None
-        wanted = ("formula-prefix", "placeholder", "pattern-mismatch", "too-long")
+        wanted = ("formula-prefix", "pattern-mismatch", "too-long")
+        tests = [f"NOT ({rule_sql(r, col)})" for r in rules if r.code in wanted]
+        # The pattern admits only ASCII, so a placeholder can only be one of the ASCII case
+        # variants of a placeholder that the pattern itself admits: often none at all.
+        spellings = _placeholder_spellings(field.pattern)
+        return " AND ".join(tests + ([f"NOT {member_sql(col, spellings)}"] if spellings else []))
     else:
         return None
     return " AND ".join(f"NOT ({rule_sql(r, col)})" for r in rules if r.code in wanted)
+
+
+def _placeholder_spellings(pattern: str) -> list[str]:
+    """Every ASCII upper/lower-case spelling of a placeholder that PATTERN fully matches."""
+    found = []
+    for word in PLACEHOLDERS:
+        variants = [""]
+        for char in word:
+            options = {char.lower(), char.upper()} if char.isascii() else {char}
+            variants = [v + o for v in variants for o in sorted(options)]
+        found += [v for v in variants if re.fullmatch(pattern, v)]
+    return found
 
 
 def _clean_value(value: str, field: Field) -> bool:
