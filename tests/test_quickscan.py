@@ -62,3 +62,12 @@ def test_agrees_with_python(tmp_path_factory, text, chunk):
         assert quickscan.scan_bytes(path) == _reference(text.encode())
     finally:
         quickscan.CHUNK = original
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_may_break_nfc_covers_every_non_nfc_text(text):
+    import unicodedata
+
+    if not unicodedata.is_normalized("NFC", text):
+        assert quickscan.may_break_nfc(text.encode())

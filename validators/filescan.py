@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sticoop.validators.quickscan import may_break_nfc
+
 CHUNK = 16 * 1024 * 1024
 KEEP = 20  # offending lines kept per problem (all are counted)
 BOM = b"\xef\xbb\xbf"
@@ -132,7 +134,8 @@ def _scan_piece(scan: FileScan, line: int, piece: bytes) -> bool:
         for m in _BLANK.finditer(piece):
             if m.start() < len(piece):
                 scan.blank.add(_line_of(piece, line, m.start()))
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+    # numpy rules out most text at a glance; is_normalized settles the rest.
+    if not text.isascii() and may_break_nfc(piece) and not unicodedata.is_normalized("NFC", text):
         for i, row in enumerate(text.split("\n")):
             if not unicodedata.is_normalized("NFC", row):
                 scan.not_nfc.add(line + i)

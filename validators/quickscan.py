@@ -54,6 +54,14 @@ def scan_bytes(path: Path) -> tuple[int, bool]:
     return newlines + (last != 10), plain
 
 
+def may_break_nfc(data: bytes) -> bool:
+    """True when DATA (valid UTF-8) holds a character that can make text non-NFC."""
+    import numpy as np
+
+    padded = np.frombuffer(data + b"\0" * _TAIL, np.uint8)
+    return _has_suspicious(padded, len(data), _suspicious_table())
+
+
 def _has_suspicious(data, stop: int, table, start: int = 0) -> bool:
     """True when a UTF-8 sequence starting in DATA[START:STOP] may break NFC or is invalid.
 
