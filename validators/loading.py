@@ -184,8 +184,9 @@ def _header_findings(table: LoadedTable, header: list[str]) -> None:
     table.columns = [name for name in expected if name in seen]
 
 
-def _read_csv_sql(path: Path, width: int, **options: object) -> str:
-    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+def read_csv_sql(path: Path, columns: list[str], **options: object) -> str:
+    """DuckDB read_csv of PATH: the data contract's dialect, COLUMNS all as VARCHAR."""
+    cols = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in columns)
     extra = "".join(f", {k}={v}" for k, v in options.items())
     return (
         f"read_csv({quote_literal(path)}, columns={{{cols}}}, header=true, delim=',', "
@@ -197,7 +198,8 @@ def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan) -> bool:
     """Bulk-load with DuckDB; False (and nothing loaded) when the fast path cannot be trusted."""
     if scan.blank.count:
         return False
-    sql = _read_csv_sql(path, width, store_rejects="true", strict_mode="true")
+    columns = [f"c{i}" for i in range(width)]
+    sql = read_csv_sql(path, columns, store_rejects="true", strict_mode="true")
     try:
         con.execute(f"CREATE OR REPLACE TABLE {quote_ident(raw)} AS SELECT * FROM {sql}")
     except Exception:  # DuckDB could not parse it at all: let the slow path explain why

@@ -23,15 +23,13 @@ from pathlib import Path
 from sticoop.descriptor import ForeignKey, Package, Resource
 from sticoop.validators.crosstable import PRELUDES, RULES, retired_rules
 from sticoop.validators.keys import cycle_sql, self_references
+from sticoop.validators.loading import read_csv_sql
 from sticoop.validators.quick_cells import doubtful_sql, same_rules
 from sticoop.validators.quickscan import scan_bytes
 from sticoop.validators.sql_cells import quote_ident as q
-from sticoop.validators.sql_cells import quote_literal
 
 MIN_BYTES = 64 * 1024 * 1024  # below this the precise engine alone is about as fast
 _HEADER_MAX = 64 * 1024
-# No line numbers are needed here; long IN lists stay list look-ups (see engine._duckdb).
-_SESSION = "SET preserve_insertion_order = false; SET disabled_optimizers = 'in_clause'"
 
 
 def worth_it(pkg: Package) -> bool:
@@ -61,7 +59,7 @@ def prove_clean(
     if not all(_plain_file(pkg.csv_path(r.name), r) for r in pkg.resources):
         return None
     plan = _plan(pkg, retirable)
-    con.execute(_SESSION)
+    con.execute("SET preserve_insertion_order = false")  # no line numbers are needed here
     with ThreadPoolExecutor(max_workers=1) as pool:
         scans = {r.name: pool.submit(scan_bytes, pkg.csv_path(r.name)) for r in plan.order}
         try:
@@ -154,22 +152,23 @@ def _load_order(pkg: Package) -> list[Resource]:
 def _implied_fields(pkg: Package) -> set[tuple[str, str]]:
     """(table, column) pairs whose cells a passing foreign key check proves clean.
 
-    A single-column foreign key into a column that is itself checked (not implied in turn)
-    and has every rule of the referencing column.
+    A single-column foreign key into a column that has every rule of the referencing column
+    and is checked itself: a column that is a candidate in turn is never relied on, so no
+    chain or cycle of keys leaves a column unchecked.
     """
-    implied: set[tuple[str, str]] = set()
+    candidates: dict[tuple[str, str], tuple[str, str]] = {}
     for res in pkg.resources:
         for fk in res.foreign_keys:
             if len(fk.fields) != 1 or fk.resource not in pkg.resource_names:
                 continue
             parent, child, ref = pkg.resource(fk.resource), fk.fields[0], fk.ref_fields[0]
-            if ref not in parent.field_names or (fk.resource, ref) in implied:
-                continue
-            if (res.name, child) != (fk.resource, ref) and same_rules(
-                res.field(child), parent.field(ref)
+            if (
+                ref in parent.field_names
+                and (res.name, child) != (fk.resource, ref)
+                and same_rules(res.field(child), parent.field(ref))
             ):
-                implied.add((res.name, child))
-    return implied
+                candidates[(res.name, child)] = (fk.resource, ref)
+    return {child for child, target in candidates.items() if target not in candidates}
 
 
 def _kept_columns(pkg: Package, retirable: dict[str, str]) -> dict[str, list[str]]:
@@ -202,7 +201,7 @@ def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> int | 
     table = q("quick_" + name)
     con.execute(
         f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(columns) or 'NULL AS __none'}, "
-        f"({' OR '.join(doubts)}) AS __doubt FROM {_read_csv(pkg.csv_path(name), res)}"
+        f"({' OR '.join(doubts)}) AS __doubt FROM {_read_csv(pkg, res)}"
     )
     rows, doubtful = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE __doubt IS DISTINCT FROM false) FROM {table}"
@@ -228,12 +227,10 @@ def _missing_sql(fk: ForeignKey) -> str:
     return f"({col} IS NOT NULL AND {col} NOT IN ({known}))"
 
 
-def _read_csv(path: Path, res: Resource) -> str:
-    cols = ", ".join(f"{quote_literal(f.name)}: 'VARCHAR'" for f in res.fields)
-    return (
-        f"read_csv({quote_literal(path)}, columns={{{cols}}}, header=true, delim=',', "
-        "quote='\"', escape='\"', new_line='\\n', auto_detect=false, strict_mode=true)"
-    )
+def _read_csv(pkg: Package, res: Resource) -> str:
+    """RES's CSV with a strict LF line end: a CR is then part of a cell, which doubts it."""
+    path = pkg.csv_path(res.name)
+    return read_csv_sql(path, res.field_names, new_line="'\\n'", strict_mode="true")
 
 
 def _checks(pkg: Package, plan: _Plan, retirable: dict[str, str]) -> list[str]:
@@ -267,8 +264,7 @@ def _any_found(con, checks: list[str]) -> bool:
     small, and one stream of them leaves a core idle between steps."""
 
     def run(part: list[str]) -> bool:
-        cursor = con.cursor()
-        cursor.execute(_SESSION)
+        cursor = con.cursor()  # shares the database and its settings
         return any(cursor.execute(f"SELECT EXISTS ({sql})").fetchone()[0] for sql in part)
 
     with ThreadPoolExecutor(max_workers=2) as pool:

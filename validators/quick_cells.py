@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from sticoop.descriptor import Field
 from sticoop.validators.cell_rules import CellRule, cell_rules
-from sticoop.validators.sql_cells import fast_pass_sql, quote_ident, quote_literal, re2_char
-from sticoop.validators.sql_cells import rule_sql as precise_rule_sql
+from sticoop.validators.sql_cells import fast_pass_sql, quote_ident, rule_sql
 
 BYTE_RULES = ("control-char",)  # ruled out for the whole file by quickscan
 
@@ -28,22 +27,8 @@ def doubtful_sql(field: Field, implied: bool = False) -> str:
     fast = fast_pass_sql(field, col)
     if fast:
         return f"({missing} OR ({col} IS NOT NULL AND NOT coalesce({fast}, false)))"
-    tests = [
-        _edge_sql(r.arg, col) if r.code == "whitespace" else precise_rule_sql(r, col)
-        for r in cell_rules(field)
-        if r.code not in BYTE_RULES
-    ]
+    tests = [rule_sql(r, col) for r in cell_rules(field) if r.code not in BYTE_RULES]
     return f"({missing} OR ({col} IS NOT NULL AND coalesce({' OR '.join(tests)}, true)))"
-
-
-def _edge_sql(chars: object, col: str) -> str:
-    """True when COL starts or ends with one of CHARS: two anchored regular expressions, which
-    RE2 settles from one end of the cell (the unanchored pair would scan all of it)."""
-    group = "[" + "".join(re2_char(c) for c in chars) + "]"  # type: ignore[union-attr]
-    return (
-        f"(regexp_matches({col}, {quote_literal('^' + group)}) "
-        f"OR regexp_matches({col}, {quote_literal(group + '$')}))"
-    )
 
 
 def same_rules(child: Field, parent: Field) -> bool:

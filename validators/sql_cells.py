@@ -23,8 +23,9 @@ def _literal_list(values: object) -> str:
 
 
 def member_sql(col: str, values: object) -> str:
-    """True when COL is one of VALUES. list_contains() rather than IN: DuckDB turns a long IN
-    list into a join evaluated on every row, even inside a CASE branch that skips the row."""
+    """True when COL is one of VALUES, as a list look-up. (DuckDB's in_clause optimizer, which
+    engine._duckdb disables, would turn a long list into a join run on every row, even inside
+    a CASE branch that skips the row.)"""
     return f"list_contains([{_literal_list(values)}], {col})"
 
 
@@ -33,10 +34,14 @@ def re2_char(char: str) -> str:
     return f"\\x{{{ord(char):x}}}"
 
 
-def edge_regex(chars: object) -> str:
-    """RE2 pattern matching a cell that starts or ends with one of CHARS."""
+def edge_sql(col: str, chars: object) -> str:
+    """True when COL starts or ends with one of CHARS. Two anchored regular expressions, which
+    RE2 settles from one end of the cell, where the unanchored pair would scan all of it."""
     group = "[" + "".join(re2_char(c) for c in chars) + "]"  # type: ignore[union-attr]
-    return f"^{group}|{group}$"
+    return (
+        f"(regexp_matches({col}, {quote_literal('^' + group)}) "
+        f"OR regexp_matches({col}, {quote_literal(group + '$')}))"
+    )
 
 
 def rule_sql(rule: CellRule, col: str) -> str:
@@ -60,7 +65,7 @@ def rule_sql(rule: CellRule, col: str) -> str:
         codes = ", ".join(str(ord(str(c))) for c in arg)  # type: ignore[union-attr]
         return f"list_contains([{codes}], ord({col}))"
     if kind == "edge":
-        return f"regexp_matches({col}, {quote_literal(edge_regex(arg))})"
+        return edge_sql(col, arg)
     if kind == "date":
         return (
             f"(NOT regexp_full_match({col}, {quote_literal(ISO_DATE)}) "
