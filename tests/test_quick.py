@@ -84,6 +84,33 @@ def _drop(column: str, value: str):
 # Changes aimed at the quick pass's shortcuts, and at rules the corpus has no case for.
 MUTATIONS = {
     "uri-invalid": ("sources", _set("url", "ftp://example.org/a"), "uri-invalid"),
+    "uri-with-space": ("sources", _set("url", "https://example.org/a b"), "uri-invalid"),
+    "uri-without-host": ("sources", _set("url", "https:///a"), "uri-invalid"),
+    "date-with-slashes": (
+        "events",
+        _set("start_date", "2025/01/01", ("event_id", "e-visit")),
+        "date-invalid",
+    ),
+    "date-five-digit-year": (
+        "events",
+        _set("end_date", "12025-01-01", ("event_id", "e-visit")),
+        "date-invalid",
+    ),
+    "leading-no-break-space": (
+        "events",
+        _set("title_en", "\u00a0Visit", ("event_id", "e-visit")),
+        "whitespace",
+    ),
+    "trailing-ideographic-space": (
+        "events",
+        _set("city", "Hanoi\u3000", ("event_id", "e-visit")),
+        "whitespace",
+    ),
+    "formula-prefix-at-sign": (
+        "events",
+        _set("title_vi", "@Visit", ("event_id", "e-visit")),
+        "formula-prefix",
+    ),
     "years-reversed": ("agreements", _set("valid_to_year", "2020"), "valid-years-reversed"),
     "precision-missing": (
         "agreements",

@@ -71,3 +71,19 @@ def test_may_break_nfc_covers_every_non_nfc_text(text):
 
     if not unicodedata.is_normalized("NFC", text):
         assert quickscan.may_break_nfc(text.encode())
+
+
+def test_pair_table_keeps_every_suspicious_character():
+    """The two-byte pre-filter never drops a character the full table marks (checked for all)."""
+    import numpy as np
+
+    table, pairs = quickscan._suspicious_table(), quickscan._pair_table()
+    points = np.flatnonzero(table[: quickscan._INVALID])
+    points = points[(points >= 0x300) & ((points < 0xD800) | (points > 0xDFFF))]
+    encoded = [chr(p).encode("utf-8") for p in points.tolist()]
+    index = np.array([b[0] << 8 | b[1] for b in encoded])
+    assert len(index) > 1000, "the suspicious set should hold thousands of characters"
+    assert bool(pairs[index].all())
+    for char in "ệдש":  # letters with lead bytes from 0xCC up, settled by the pre-filter
+        first, second = char.encode("utf-8")[:2]
+        assert not pairs[first << 8 | second], char

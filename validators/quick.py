@@ -15,8 +15,9 @@ the precise engine runs from the start and explains everything.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +70,8 @@ def prove_clean(
             say("quick pass: keys and rules")
             for prelude in PRELUDES:  # a table, not TEMP: the other cursor reads it too
                 con.execute(f"CREATE OR REPLACE TABLE {prelude.name} AS {prelude.sql}")
-            if _any_found(con, _checks(pkg, plan, retirable)):
+            unique = pool.submit(_keys_unique, con, pkg, plan)
+            if _any_found(con, _checks(pkg, plan, retirable)) or not unique.result():
                 return None
         except (duckdb.Error, OSError):  # the precise engine reports what went wrong
             return None
@@ -187,8 +189,8 @@ def _kept_columns(pkg: Package, retirable: dict[str, str]) -> dict[str, list[str
 def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> int | None:
     """Read RES into its narrow table; the row count, or None when any cell is doubtful."""
     name = res.name
-    doubts = [doubtful_sql(f, (name, f.name) in implied) for f in res.fields]
-    doubts += [_missing_sql(fk) for fk in plan.early.get(name, [])]
+    cells = " OR ".join(doubtful_sql(f, (name, f.name) in implied) for f in res.fields)
+    doubts = ["__cells"] + [_missing_sql(fk) for fk in plan.early.get(name, [])]
     columns = []
     for col in plan.keep[name]:
         columns.append(
@@ -198,10 +200,15 @@ def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> int | 
         )
         if (name, col) in plan.text:
             columns.append(f"{q(col)} AS {q('__s_' + col)}")
+    key = _key_sql(res, plan)
+    if key:
+        columns.append(f"{key} AS __key")
     table = q("quick_" + name)
     con.execute(
         f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(columns) or 'NULL AS __none'}, "
-        f"({' OR '.join(doubts)}) AS __doubt FROM {_read_csv(pkg, res)}"
+        f"({' OR '.join(doubts)}) AS __doubt "
+        # cells are tested below the key look-ups, so free text never flows through the joins
+        f"FROM (SELECT *, ({cells}) AS __cells FROM {_read_csv(pkg, res)})"
     )
     rows, doubtful = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE __doubt IS DISTINCT FROM false) FROM {table}"
@@ -217,6 +224,37 @@ def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> int | 
     if texts:
         con.execute(f"CREATE OR REPLACE VIEW {q('__s_' + name)} AS SELECT {texts} FROM {table}")
     return rows if doubtful == 0 else None
+
+
+def _key_sql(res: Resource, plan: _Plan) -> str | None:
+    """The hash of RES's primary key, when no kept column already is that hash."""
+    pk = res.primary_key
+    if not pk or (len(pk) == 1 and (res.name, pk[0]) in plan.hashed):
+        return None
+    return f"hash({', '.join(q(c) for c in pk)})"
+
+
+def _key_column(res: Resource, plan: _Plan) -> str:
+    return "__key" if _key_sql(res, plan) else res.primary_key[0]
+
+
+def _keys_unique(con, pkg: Package, plan: _Plan) -> bool:
+    """True when no two rows of a table share a primary-key hash (so keys are distinct, and the
+    hashes of single-column keys have no collision). numpy sorts outside the GIL, beside the
+    rule queries; a NULL key cell was already a doubt while reading."""
+    import numpy as np
+
+    cursor = con.cursor()
+    for res in pkg.resources:
+        if not res.primary_key:
+            continue
+        col = q(_key_column(res, plan))
+        hashes = cursor.execute(f"SELECT {col} AS h FROM {q('quick_' + res.name)}").fetchnumpy()
+        keys = np.ma.getdata(hashes["h"])
+        keys.sort()
+        if bool((keys[1:] == keys[:-1]).any()):
+            return False
+    return True
 
 
 def _missing_sql(fk: ForeignKey) -> str:
@@ -236,14 +274,7 @@ def _read_csv(pkg: Package, res: Resource) -> str:
 def _checks(pkg: Package, plan: _Plan, retirable: dict[str, str]) -> list[str]:
     """Queries returning a row when a key, cycle or rule has a finding (each must be empty)."""
     checks: list[str] = []
-    for res in pkg.resources:
-        if res.primary_key:  # distinct hashes prove distinct keys (a collision only doubts)
-            pk = ", ".join(q(c) for c in res.primary_key)
-            given = " AND ".join(f"{q(c)} IS NOT NULL" for c in res.primary_key)
-            checks.append(
-                f"SELECT 1 FROM (SELECT count(*) AS n, count(DISTINCT hash({pk})) AS d "
-                f"FROM {q(res.name)} WHERE {given}) WHERE n <> d"
-            )
+    for res in pkg.resources:  # primary keys: _keys_unique
         checks += [cycle_sql(res, fk) for fk in self_references(res)]
     for res, fk in plan.late:
         given = " AND ".join(f"{q('__s_' + c)} IS NOT NULL" for c in fk.fields)
@@ -260,12 +291,21 @@ def _checks(pkg: Package, plan: _Plan, retirable: dict[str, str]) -> list[str]:
 
 
 def _any_found(con, checks: list[str]) -> bool:
-    """True when any check returns a row. Two cursors share the work: many of the queries are
-    small, and one stream of them leaves a core idle between steps."""
+    """True when any check returns a row. Two threads, each with its own cursor, take the
+    queries one at a time (many are small, and one stream of them leaves a core idle); the
+    first finding cancels the queries not yet started."""
+    local = threading.local()
 
-    def run(part: list[str]) -> bool:
-        cursor = con.cursor()  # shares the database and its settings
-        return any(cursor.execute(f"SELECT EXISTS ({sql})").fetchone()[0] for sql in part)
+    def found(sql: str) -> bool:
+        if not hasattr(local, "cursor"):
+            local.cursor = con.cursor()  # shares the database and its settings
+        return bool(local.cursor.execute(f"SELECT EXISTS ({sql})").fetchone()[0])
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return any(pool.map(run, [checks[0::2], checks[1::2]]))
+        futures = [pool.submit(found, sql) for sql in checks]
+        for future in as_completed(futures):
+            if future.result():
+                for other in futures:
+                    other.cancel()
+                return True
+    return False

@@ -2,16 +2,28 @@
 
 Unlike ``sql_cells`` it does not say which rule a cell breaks: a table with any doubtful cell
 is handed to the precise engine. Control characters (and text that may not be NFC) are ruled
-out for whole files by ``quickscan``, so no cell is searched for them here.
+out for whole files by ``quickscan``, so no cell is searched for them here. Where a cheaper
+test settles several rules at once it replaces them: one anchored regular expression for
+leading whitespace and formula prefixes, and a round trip through DATE for dates.
 """
 
 from __future__ import annotations
 
 from sticoop.descriptor import Field
-from sticoop.validators.cell_rules import CellRule, cell_rules
-from sticoop.validators.sql_cells import fast_pass_sql, quote_ident, rule_sql
+from sticoop.validators.cell_rules import URI, CellRule, cell_rules
+from sticoop.validators.sql_cells import (
+    fast_pass_sql,
+    quote_ident,
+    quote_literal,
+    re2_char,
+    rule_sql,
+)
 
 BYTE_RULES = ("control-char",)  # ruled out for the whole file by quickscan
+_URI_TAIL = "+[^\\s]*"
+# A cell that is exactly how DuckDB writes a date, in 10 characters, is YYYY-MM-DD with digits
+# only (no sign, no "(BC)", no fifth year digit): it breaks none of these.
+_SETTLED_BY_DATE = ("control-char", "placeholder", "whitespace", "formula-prefix", "date-invalid")
 
 
 def doubtful_sql(field: Field, implied: bool = False) -> str:
@@ -24,11 +36,43 @@ def doubtful_sql(field: Field, implied: bool = False) -> str:
     missing = f"{col} IS NULL" if field.required else "false"
     if implied:
         return missing
+    rules = [r for r in cell_rules(field) if r.code not in BYTE_RULES]
+    if field.type == "date":
+        clean = [f"strlen({col}) = 10 AND CAST(TRY_CAST({col} AS DATE) AS VARCHAR) = {col}"]
+        clean += [f"NOT ({rule_sql(r, col)})" for r in rules if r.code not in _SETTLED_BY_DATE]
+        return _doubt(col, missing, f"NOT coalesce({' AND '.join(clean)}, false)")
     fast = fast_pass_sql(field, col)
     if fast:
-        return f"({missing} OR ({col} IS NOT NULL AND NOT coalesce({fast}, false)))"
-    tests = [rule_sql(r, col) for r in cell_rules(field) if r.code not in BYTE_RULES]
-    return f"({missing} OR ({col} IS NOT NULL AND coalesce({' OR '.join(tests)}, true)))"
+        return _doubt(col, missing, f"NOT coalesce({fast}, false)")
+    tests = _edge_tests(rules, col)
+    tests += [_rule_sql(r, col) for r in rules if r.kind not in ("edge", "prefix")]
+    return _doubt(col, missing, f"coalesce({' OR '.join(tests)}, true)")
+
+
+def _rule_sql(rule: CellRule, col: str) -> str:
+    if rule.kind == "full" and rule.arg == URI and URI.endswith(_URI_TAIL):
+        # A URI is its head, then no \s; in a plain file the only \s a cell can hold is a space.
+        head = quote_literal("^" + URI.removesuffix(_URI_TAIL))
+        return f"(NOT regexp_matches({col}, {head}) OR contains({col}, ' '))"
+    return rule_sql(rule, col)
+
+
+def _doubt(col: str, missing: str, broken: str) -> str:
+    return f"({missing} OR ({col} IS NOT NULL AND {broken}))"
+
+
+def _edge_tests(rules: list[CellRule], col: str) -> list[str]:
+    """Leading whitespace and formula prefixes in one anchored regex, trailing in another."""
+    lead = [c for r in rules if r.kind in ("edge", "prefix") for c in r.arg]  # type: ignore[attr-defined]
+    trail = [c for r in rules if r.kind == "edge" for c in r.arg]  # type: ignore[attr-defined]
+    tests = []
+    if lead:
+        group = "".join(re2_char(c) for c in dict.fromkeys(lead))
+        tests.append(f"regexp_matches({col}, {quote_literal('^[' + group + ']')})")
+    if trail:
+        group = "".join(re2_char(c) for c in dict.fromkeys(trail))
+        tests.append(f"regexp_matches({col}, {quote_literal('[' + group + ']$')})")
+    return tests
 
 
 def same_rules(child: Field, parent: Field) -> bool:

@@ -29,6 +29,27 @@ def _suspicious_table():
     return table
 
 
+@cache
+def _pair_table():
+    """Boolean look-up table indexed by (lead byte << 8 | next byte): True where a sequence so
+    starting may encode a character of ``_suspicious_table`` (or is not valid UTF-8)."""
+    import numpy as np
+
+    table = _suspicious_table()
+    pairs = np.ones((256, 256), np.bool_)
+    for second in range(0x80, 0xC0):
+        low = second & 0x3F
+        for lead in range(0xCC, 0xE0):  # two bytes: the pair is the whole character
+            pairs[lead, second] = table[((lead & 0x1F) << 6) | low]
+        for lead in range(0xE0, 0xF0):  # three bytes: a block of 64 code points
+            first = ((lead & 0x0F) << 12) | (low << 6)
+            pairs[lead, second] = table[first : first + 64].any()
+        for lead in range(0xF0, 0xF5):  # four bytes: a block of 4096 code points
+            first = min(((lead & 0x07) << 18) | (low << 12), _INVALID)
+            pairs[lead, second] = table[first : first + 4096].any()
+    return pairs.reshape(-1)
+
+
 def scan_bytes(path: Path) -> tuple[int, bool]:
     """(physical lines, plain) of PATH; a last line without LF counts as a line."""
     import numpy as np
@@ -71,6 +92,9 @@ def _has_suspicious(data, stop: int, table, start: int = 0) -> bool:
     import numpy as np
 
     leads = np.flatnonzero(data[start:stop] >= 0xCC) + start
+    if leads.size:  # most characters are settled by their first two bytes
+        pairs = (data[leads].astype(np.uint16) << 8) | data[leads + 1]
+        leads = leads[_pair_table()[pairs]]
     if leads.size == 0:
         return False
     b0 = data[leads].astype(np.uint32)
