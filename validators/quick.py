@@ -15,9 +15,8 @@ the precise engine runs from the start and explains everything.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +25,13 @@ from sticoop.validators.crosstable import PRELUDES, RULES, retired_rules
 from sticoop.validators.keys import cycle_sql, self_references
 from sticoop.validators.loading import read_csv_sql
 from sticoop.validators.quick_cells import doubtful_sql, same_rules
+from sticoop.validators.quick_checks import (
+    Check,
+    CheckRunner,
+    query_check,
+    repeated_key_check,
+    table_check,
+)
 from sticoop.validators.quickscan import scan_bytes
 from sticoop.validators.sql_cells import quote_ident as q
 
@@ -61,39 +67,45 @@ def prove_clean(
         return None
     plan = _plan(pkg, retirable)
     con.execute("SET preserve_insertion_order = false")  # no line numbers are needed here
+    checks = CheckRunner(con, _checks(pkg, plan, retirable))
     with ThreadPoolExecutor(max_workers=1) as pool:
         scans = {r.name: pool.submit(scan_bytes, pkg.csv_path(r.name)) for r in plan.order}
         try:
-            rows = _read_all(con, pkg, plan, scans, say)
+            rows = _read_all(con, pkg, plan, scans, checks, say)
             if rows is None:
                 return None
             say("quick pass: keys and rules")
-            for prelude in PRELUDES:  # a table, not TEMP: the other cursor reads it too
-                con.execute(f"CREATE OR REPLACE TABLE {prelude.name} AS {prelude.sql}")
-            unique = pool.submit(_keys_unique, con, pkg, plan)
-            if _any_found(con, _checks(pkg, plan, retirable)) or not unique.result():
+            if checks.finish():
                 return None
         except (duckdb.Error, OSError):  # the precise engine reports what went wrong
             return None
         finally:
+            checks.close()
             for future in scans.values():
                 future.cancel()
     return {r.name: rows[r.name] for r in pkg.resources}
 
 
 def _read_all(
-    con, pkg: Package, plan: _Plan, scans: dict[str, Future], say: Callable[[str], None]
+    con,
+    pkg: Package,
+    plan: _Plan,
+    scans: dict[str, Future],
+    checks: CheckRunner,
+    say: Callable[[str], None],
 ) -> dict[str, int] | None:
-    """Read every table; row counts, or None at the first doubt (cells, lines or bytes)."""
+    """Read every table, starting its checks once read; row counts, or None at the first
+    doubt (cells, lines, bytes, or a check that found something)."""
     implied = _implied_fields(pkg)
     rows: dict[str, int] = {}
     for i, res in enumerate(plan.order, 1):
         say(f"[{i}/{len(plan.order)}] quick pass: reading {res.path}")
         counted = _load(con, pkg, res, plan, implied)
         lines, plain = scans[res.name].result()
-        if counted is None or counted != lines - 1 or not plain:
+        if counted is None or counted != lines - 1 or not plain or checks.found.is_set():
             return None
         rows[res.name] = counted
+        checks.ready(res.name)
     return rows
 
 
@@ -238,25 +250,6 @@ def _key_column(res: Resource, plan: _Plan) -> str:
     return "__key" if _key_sql(res, plan) else res.primary_key[0]
 
 
-def _keys_unique(con, pkg: Package, plan: _Plan) -> bool:
-    """True when no two rows of a table share a primary-key hash (so keys are distinct, and the
-    hashes of single-column keys have no collision). numpy sorts outside the GIL, beside the
-    rule queries; a NULL key cell was already a doubt while reading."""
-    import numpy as np
-
-    cursor = con.cursor()
-    for res in pkg.resources:
-        if not res.primary_key:
-            continue
-        col = q(_key_column(res, plan))
-        hashes = cursor.execute(f"SELECT {col} AS h FROM {q('quick_' + res.name)}").fetchnumpy()
-        keys = np.ma.getdata(hashes["h"])
-        keys.sort()
-        if bool((keys[1:] == keys[:-1]).any()):
-            return False
-    return True
-
-
 def _missing_sql(fk: ForeignKey) -> str:
     """True when the single-column foreign key FK names no row of its (already read) table."""
     col, ref = q(fk.fields[0]), q("__s_" + fk.ref_fields[0])
@@ -271,41 +264,24 @@ def _read_csv(pkg: Package, res: Resource) -> str:
     return read_csv_sql(path, res.field_names, new_line="'\\n'", strict_mode="true")
 
 
-def _checks(pkg: Package, plan: _Plan, retirable: dict[str, str]) -> list[str]:
-    """Queries returning a row when a key, cycle or rule has a finding (each must be empty)."""
-    checks: list[str] = []
-    for res in pkg.resources:  # primary keys: _keys_unique
-        checks += [cycle_sql(res, fk) for fk in self_references(res)]
+def _checks(pkg: Package, plan: _Plan, retirable: dict[str, str]) -> list[Check]:
+    """Every key, cycle and rule check, with the tables each reads (each must find nothing)."""
+    checks = [table_check(p.name, p.tables, p.sql) for p in PRELUDES]
+    for res in pkg.resources:
+        if res.primary_key:  # also proves the key hashes have no collision
+            checks.append(repeated_key_check(res.name, "quick_" + res.name, _key_column(res, plan)))
+        checks += [query_check((res.name,), cycle_sql(res, fk)) for fk in self_references(res)]
     for res, fk in plan.late:
         given = " AND ".join(f"{q('__s_' + c)} IS NOT NULL" for c in fk.fields)
         on = " AND ".join(
             f"p.{q('__s_' + r)} = c.{q('__s_' + f)}"
             for f, r in zip(fk.fields, fk.ref_fields, strict=True)
         )
-        checks.append(
+        sql = (
             f"SELECT 1 FROM (SELECT * FROM {q('quick_' + res.name)} WHERE {given}) c "
             f"ANTI JOIN {q('quick_' + fk.resource)} p ON {on}"
         )
-    checks += [rule.sql for rule in RULES]
-    return checks + [rule.sql for rule in retired_rules(retirable, view='"__s_{}"')]
-
-
-def _any_found(con, checks: list[str]) -> bool:
-    """True when any check returns a row. Two threads, each with its own cursor, take the
-    queries one at a time (many are small, and one stream of them leaves a core idle); the
-    first finding cancels the queries not yet started."""
-    local = threading.local()
-
-    def found(sql: str) -> bool:
-        if not hasattr(local, "cursor"):
-            local.cursor = con.cursor()  # shares the database and its settings
-        return bool(local.cursor.execute(f"SELECT EXISTS ({sql})").fetchone()[0])
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(found, sql) for sql in checks]
-        for future in as_completed(futures):
-            if future.result():
-                for other in futures:
-                    other.cancel()
-                return True
-    return False
+        checks.append(query_check((res.name, fk.resource), sql))
+    checks += [query_check(rule.tables, rule.sql) for rule in RULES]
+    retired = retired_rules(retirable, view='"__s_{}"')
+    return checks + [query_check(rule.tables, rule.sql) for rule in retired]

@@ -61,9 +61,9 @@ def rule_sql(rule: CellRule, col: str) -> str:
             f"CASE WHEN strlen({col}) <= {longest} "
             f"THEN {member_sql(f'lower({col})', arg)} ELSE false END"
         )
-    if kind == "prefix":  # ord() reads the first code point only
-        codes = ", ".join(str(ord(str(c))) for c in arg)  # type: ignore[union-attr]
-        return f"list_contains([{codes}], ord({col}))"
+    if kind == "prefix":  # anchored: RE2 reads the first character only
+        group = "".join(re2_char(str(c)) for c in arg)  # type: ignore[union-attr]
+        return f"regexp_matches({col}, {quote_literal('^[' + group + ']')})"
     if kind == "edge":
         return edge_sql(col, arg)
     if kind == "date":
