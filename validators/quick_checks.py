@@ -83,7 +83,12 @@ class CheckRunner:
             return
         if not hasattr(self._local, "cursor"):
             self._local.cursor = self._con.cursor()  # shares the database and its settings
-        if check.run(self._local.cursor):
+        try:
+            found = check.run(self._local.cursor)
+        except BaseException:  # an error is a doubt too: stop the pass (finish() raises it)
+            self.found.set()
+            raise
+        if found:
             self.found.set()
         elif check.provides:
             self.ready(check.provides)
