@@ -15,6 +15,8 @@ from sticoop.cli.app import app
 if TYPE_CHECKING:
     import pyarrow
 
+    from sticoop.query_output import Rows
+
 query_app = typer.Typer(
     help="Named queries shipped with sticoop: list them, show their SQL, run them.",
     no_args_is_help=True,
@@ -71,7 +73,7 @@ def _terminal_width() -> int | None:
     return None
 
 
-def emit(table: pyarrow.Table, fmt: str | None, output: Path | None, max_rows: int) -> None:
+def emit(table: pyarrow.Table | Rows, fmt: str | None, output: Path | None, max_rows: int) -> None:
     """Print TABLE to standard output in FMT, or write it to OUTPUT; notes go to stderr."""
     from sticoop.query_output import output_format, render, visible_columns, write_output
 
@@ -127,10 +129,13 @@ def sql_command(
     Example: sticoop sql "SELECT event_id, start_date FROM events ORDER BY start_date"
     """
     from sticoop.named_queries import parse_param_options
-    from sticoop.query import run_query
+    from sticoop.query import run_query, run_query_rows
+    from sticoop.query_output import output_format
 
     text = sys.stdin.read() if query == "-" else query
-    table = run_query(text, data=data, params=parse_param_options(param or []))
+    params = parse_param_options(param or [])
+    arrow = output_format(fmt, output) == "parquet"  # text needs no pyarrow (start-up time)
+    table = (run_query if arrow else run_query_rows)(text, data=data, params=params)
     emit(table, fmt, output, max_rows)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,8 @@ from sticoop.errors import DataError, QueryError, UsageError
 if TYPE_CHECKING:
     import duckdb
     import pyarrow
+
+    from sticoop.query_output import Rows
 
 ALLOWED_STATEMENTS = ("SELECT", "EXPLAIN")
 _EXPLAIN = re.compile(r"\s*explain\s+(?:analy[sz]e\s+)?(?P<inner>.*)", re.IGNORECASE | re.DOTALL)
@@ -225,6 +227,22 @@ def run_query(
     PARAMS fill DuckDB named parameters (``$name``). Raises QueryError (with a hint naming the
     known tables) for syntax errors, unknown names and anything that is not a read.
     """
+    return _run_query(sql, data, params, lambda relation: relation.to_arrow_table())
+
+
+def run_query_rows(
+    sql: str,
+    data: str | Path | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> Rows:
+    """``run_query`` returning plain Python rows (``query_output.Rows``): no pyarrow import,
+    which is most of the start-up time of a small query printed as text."""
+    from sticoop.query_output import Rows
+
+    return _run_query(sql, data, params, Rows.from_relation)
+
+
+def _run_query(sql: str, data, params, fetch: Callable[[Any], Any]) -> Any:
     import duckdb
 
     con = connect(data, sandbox=True)
@@ -234,7 +252,7 @@ def run_query(
             relation = con.sql(text, params=dict(params) if params else None)
             if relation is None:
                 raise QueryError("the statement returned no result")
-            return relation.to_arrow_table()
+            return fetch(relation)
         except duckdb.Error as exc:
             raise QueryError(str(exc), hint=_hint_for(exc, con)) from None
         except QueryError as exc:

@@ -1,5 +1,5 @@
-"""Render query results (Arrow tables) as text tables, CSV, JSON, JSON Lines, Markdown or
-Parquet, and write them to files atomically."""
+"""Render query results as text tables, CSV, JSON, JSON Lines, Markdown or Parquet, and write
+them to files atomically. A result is an Arrow table or, for text, the lighter ``Rows``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,74 @@ _EXTENSIONS = {
     ".txt": "table",
     ".parquet": "parquet",
 }
+_NUMERIC_TYPES = frozenset(
+    [
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "UHUGEINT",
+        "FLOAT",
+        "DOUBLE",
+    ]
+)
 _ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class _Values:
+    values: list[Any]
+
+    def to_pylist(self) -> list[Any]:
+        return list(self.values)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A query result as Python rows, with the part of ``pyarrow.Table``'s interface that
+    rendering uses (so text output needs no pyarrow)."""
+
+    column_names: list[str]
+    numeric: list[bool]
+    rows: list[tuple[Any, ...]]
+
+    @classmethod
+    def from_relation(cls, relation: Any) -> Rows:
+        """The rows of a DuckDB relation (which runs it)."""
+        numeric = [str(t) in _NUMERIC_TYPES or str(t).startswith("DECIMAL") for t in relation.types]
+        return cls(list(relation.columns), numeric, relation.fetchall())
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def num_columns(self) -> int:
+        return len(self.column_names)
+
+    def slice(self, offset: int = 0, length: int | None = None) -> Rows:
+        end = None if length is None else offset + length
+        return Rows(self.column_names, self.numeric, self.rows[offset:end])
+
+    def select(self, indices: list[int]) -> Rows:
+        return Rows(
+            [self.column_names[i] for i in indices],
+            [self.numeric[i] for i in indices],
+            [tuple(row[i] for i in indices) for row in self.rows],
+        )
+
+    def column(self, i: int) -> _Values:
+        return _Values([row[i] for row in self.rows])
+
+    def to_pylist(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.column_names, row, strict=True)) for row in self.rows]
+
+
 _GAP = "  "
 _MIN_WIDTH = 10  # a column is not squeezed below this (an ISO date fits)
 
@@ -61,22 +129,24 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _records(table: pyarrow.Table) -> list[dict[str, Any]]:
+def _records(table: pyarrow.Table | Rows) -> list[dict[str, Any]]:
     return table.to_pylist()
 
 
-def _rows(table: pyarrow.Table) -> list[tuple[Any, ...]]:
+def _rows(table: pyarrow.Table | Rows) -> list[tuple[Any, ...]]:
+    if isinstance(table, Rows):
+        return table.rows
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
     return list(zip(*columns, strict=True)) if columns else []
 
 
-def to_json(table: pyarrow.Table) -> str:
+def to_json(table: pyarrow.Table | Rows) -> str:
     """A JSON array of objects; dates as ISO strings."""
     text = json.dumps(_records(table), ensure_ascii=False, indent=2, default=_json_default)
     return text + "\n"
 
 
-def to_jsonl(table: pyarrow.Table) -> str:
+def to_jsonl(table: pyarrow.Table | Rows) -> str:
     """One JSON object per line."""
     return "".join(
         json.dumps(r, ensure_ascii=False, default=_json_default) + "\n" for r in _records(table)
@@ -96,7 +166,7 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
-def to_csv(table: pyarrow.Table) -> str:
+def to_csv(table: pyarrow.Table | Rows) -> str:
     """RFC 4180 CSV with a header row and LF line endings."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -127,7 +197,7 @@ def _markdown_cell(value: Any) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def to_markdown(table: pyarrow.Table) -> str:
+def to_markdown(table: pyarrow.Table | Rows) -> str:
     """A GitHub-flavoured Markdown table; numbers right-aligned."""
     numeric = _numeric_columns(table)
     header = "| " + " | ".join(_markdown_cell(c) for c in table.column_names) + " |"
@@ -138,7 +208,9 @@ def to_markdown(table: pyarrow.Table) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _numeric_columns(table: pyarrow.Table) -> list[bool]:
+def _numeric_columns(table: pyarrow.Table | Rows) -> list[bool]:
+    if isinstance(table, Rows):
+        return table.numeric
     import pyarrow.types as pat
 
     return [
@@ -202,7 +274,7 @@ def column_widths(natural: list[int], total: int | None) -> list[int]:
     return widths
 
 
-def _natural_widths(table: pyarrow.Table) -> tuple[list[list[str]], list[int]]:
+def _natural_widths(table: pyarrow.Table | Rows) -> tuple[list[list[str]], list[int]]:
     cells = [[display_cell(v) for v in row] for row in _rows(table)]
     natural = [
         max([text_width(h)] + [text_width(r[i]) for r in cells])
@@ -211,7 +283,7 @@ def _natural_widths(table: pyarrow.Table) -> tuple[list[list[str]], list[int]]:
     return cells, natural
 
 
-def visible_columns(table: pyarrow.Table, width: int | None) -> int:
+def visible_columns(table: pyarrow.Table | Rows, width: int | None) -> int:
     """How many leading columns of TABLE fit in WIDTH with each at least ``_MIN_WIDTH`` wide
     (or its natural width when narrower); at least one."""
     if width is None:
@@ -227,7 +299,7 @@ def visible_columns(table: pyarrow.Table, width: int | None) -> int:
     return count
 
 
-def to_table(table: pyarrow.Table, width: int | None = None) -> str:
+def to_table(table: pyarrow.Table | Rows, width: int | None = None) -> str:
     """An aligned text table, at most WIDTH terminal columns wide (None: no limit)."""
     headers = table.column_names
     cells, natural = _natural_widths(table)
@@ -244,7 +316,7 @@ def to_table(table: pyarrow.Table, width: int | None = None) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def render(table: pyarrow.Table, fmt: str, *, width: int | None = None) -> str:
+def render(table: pyarrow.Table | Rows, fmt: str, *, width: int | None = None) -> str:
     """TABLE as text in FMT (one of ``TEXT_FORMATS``)."""
     if fmt == "table":
         return to_table(table, width)
@@ -265,8 +337,9 @@ def _umask() -> int:
     return mask
 
 
-def write_output(table: pyarrow.Table, path: Path, fmt: str) -> None:
-    """Write TABLE to PATH in FMT (a text format or ``parquet``), atomically."""
+def write_output(table: pyarrow.Table | Rows, path: Path, fmt: str) -> None:
+    """Write TABLE to PATH in FMT (a text format, or ``parquet`` from an Arrow table),
+    atomically."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
