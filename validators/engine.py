@@ -14,7 +14,13 @@ from sticoop.errors import DescriptorError
 from sticoop.validators.cell_rules import cell_rules
 from sticoop.validators.crosstable import PRELUDES, RULES, TableRule, retired_rules
 from sticoop.validators.findings import Finding, Report, truncate
-from sticoop.validators.keys import cycle_sql, fk_missing_sql, pk_duplicate_sql, self_references
+from sticoop.validators.keys import (
+    cycle_sql,
+    fk_missing_sql,
+    pk_duplicate_sql,
+    pk_may_repeat,
+    self_references,
+)
 from sticoop.validators.loading import OK, UNUSABLE, LoadedTable, load_table, scan_or_error
 from sticoop.validators.quick import prove_clean, worth_it
 from sticoop.validators.sql_cells import cell_check_sql
@@ -130,7 +136,8 @@ def _usable(loaded: dict[str, LoadedTable], name: str, columns: tuple[str, ...] 
 def _key_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Finding]:
     findings: list[Finding] = []
     for res in pkg.resources:
-        if res.primary_key and _usable(loaded, res.name, res.primary_key):
+        keyed = res.primary_key and _usable(loaded, res.name, res.primary_key)
+        if keyed and pk_may_repeat(con, res):  # the exact query only when hashes repeat
             findings += _run(con, "pk-duplicate", pk_duplicate_sql(res), loaded)
         for fk in res.foreign_keys:
             if _usable(loaded, res.name, fk.fields) and loaded[fk.resource].state == OK:

@@ -32,6 +32,26 @@ def pk_duplicate_sql(res: Resource) -> str:
         WHERE __line <> first_line"""
 
 
+def pk_may_repeat(con, res: Resource) -> bool:
+    """False when RES's primary keys are surely distinct: no two rows (all key parts given)
+    share a key hash. Equal keys have equal hashes, so only a repeated hash needs the exact
+    (and far slower) ``pk_duplicate_sql``."""
+    pk = ", ".join(q(c) for c in res.primary_key)
+    given = " AND ".join(f"{q(c)} IS NOT NULL" for c in res.primary_key)
+    return any_repeated(con, f"SELECT hash({pk}) FROM {q(res.name)} WHERE {given}")
+
+
+def any_repeated(con, sql: str) -> bool:
+    """True when the one UBIGINT column SQL returns holds a value twice (NULLs aside): numpy
+    sorts the values, outside the GIL."""
+    import numpy as np
+
+    found = con.execute(f"SELECT h FROM ({sql}) AS t(h) WHERE h IS NOT NULL").fetchnumpy()
+    values = np.ma.getdata(found["h"])
+    values.sort()
+    return bool((values[1:] == values[:-1]).any())
+
+
 def fk_missing_sql(res: Resource, fk: ForeignKey) -> str:
     """Rows whose foreign key (all parts given) matches no row of the referenced table."""
     given = " AND ".join(f"{q(f)} IS NOT NULL" for f in fk.fields)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
+from sticoop.validators.keys import any_repeated
 from sticoop.validators.sql_cells import quote_ident as q
 
 
@@ -43,18 +44,10 @@ def table_check(name: str, reads: tuple[str, ...], sql: str) -> Check:
 
 
 def repeated_key_check(table: str, relation: str, column: str) -> Check:
-    """Finds two rows of RELATION with the same COLUMN (a key hash): numpy sorts the hashes
-    outside the GIL. A NULL there was already a doubt while reading."""
-
-    def repeated(cur) -> bool:
-        import numpy as np
-
-        found = cur.execute(f"SELECT {q(column)} AS h FROM {q(relation)}").fetchnumpy()
-        hashes = np.ma.getdata(found["h"])
-        hashes.sort()
-        return bool((hashes[1:] == hashes[:-1]).any())
-
-    return Check(frozenset({table}), repeated)
+    """Finds two rows of RELATION with the same COLUMN (a key hash; a NULL there was already
+    a doubt while reading)."""
+    sql = f"SELECT {q(column)} FROM {q(relation)}"
+    return Check(frozenset({table}), lambda cur: any_repeated(cur, sql))
 
 
 class CheckRunner:
