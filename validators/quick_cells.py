@@ -12,11 +12,12 @@ from __future__ import annotations
 from sticoop.descriptor import Field
 from sticoop.validators.cell_rules import URI, CellRule, cell_rules
 from sticoop.validators.sql_cells import (
+    ends_with_any_sql,
     fast_pass_sql,
     quote_ident,
     quote_literal,
-    re2_char,
     rule_sql,
+    starts_with_any_sql,
 )
 
 BYTE_RULES = ("control-char",)  # ruled out for the whole file by quickscan
@@ -67,11 +68,9 @@ def _edge_tests(rules: list[CellRule], col: str) -> list[str]:
     trail = [c for r in rules if r.kind == "edge" for c in r.arg]  # type: ignore[attr-defined]
     tests = []
     if lead:
-        group = "".join(re2_char(c) for c in dict.fromkeys(lead))
-        tests.append(f"regexp_matches({col}, {quote_literal('^[' + group + ']')})")
+        tests.append(starts_with_any_sql(col, lead))
     if trail:
-        group = "".join(re2_char(c) for c in dict.fromkeys(trail))
-        tests.append(f"regexp_matches({col}, {quote_literal('[' + group + ']$')})")
+        tests.append(ends_with_any_sql(col, trail))
     return tests
 
 

@@ -29,19 +29,31 @@ def member_sql(col: str, values: object) -> str:
     return f"list_contains([{_literal_list(values)}], {col})"
 
 
-def re2_char(char: str) -> str:
+def _re2_char(char: str) -> str:
     """CHAR escaped for an RE2 character class."""
     return f"\\x{{{ord(char):x}}}"
+
+
+def _char_class(chars: object) -> str:
+    """An RE2 character class of CHARS."""
+    return "[" + "".join(_re2_char(str(c)) for c in dict.fromkeys(chars)) + "]"  # type: ignore[call-overload]
+
+
+def starts_with_any_sql(col: str, chars: object) -> str:
+    """True when COL starts with one of CHARS: an anchored regex, settled by the first
+    character."""
+    return f"regexp_matches({col}, {quote_literal('^' + _char_class(chars))})"
+
+
+def ends_with_any_sql(col: str, chars: object) -> str:
+    """True when COL ends with one of CHARS (the class anchored at the cell's end)."""
+    return f"regexp_matches({col}, {quote_literal(_char_class(chars) + '$')})"
 
 
 def edge_sql(col: str, chars: object) -> str:
     """True when COL starts or ends with one of CHARS. Two anchored regular expressions, which
     RE2 settles from one end of the cell, where the unanchored pair would scan all of it."""
-    group = "[" + "".join(re2_char(c) for c in chars) + "]"  # type: ignore[union-attr]
-    return (
-        f"(regexp_matches({col}, {quote_literal('^' + group)}) "
-        f"OR regexp_matches({col}, {quote_literal(group + '$')}))"
-    )
+    return f"({starts_with_any_sql(col, chars)} OR {ends_with_any_sql(col, chars)})"
 
 
 def rule_sql(rule: CellRule, col: str) -> str:
@@ -61,9 +73,8 @@ def rule_sql(rule: CellRule, col: str) -> str:
             f"CASE WHEN strlen({col}) <= {longest} "
             f"THEN {member_sql(f'lower({col})', arg)} ELSE false END"
         )
-    if kind == "prefix":  # anchored: RE2 reads the first character only
-        group = "".join(re2_char(str(c)) for c in arg)  # type: ignore[union-attr]
-        return f"regexp_matches({col}, {quote_literal('^[' + group + ']')})"
+    if kind == "prefix":
+        return starts_with_any_sql(col, arg)
     if kind == "edge":
         return edge_sql(col, arg)
     if kind == "date":
