@@ -242,7 +242,14 @@ def run_query_rows(
     return _run_query(sql, data, params, Rows.from_relation)
 
 
-def _run_query(sql: str, data, params, fetch: Callable[[Any], Any]) -> Any:
+def _run_query(
+    sql: str,
+    data: str | Path | None,
+    params: Mapping[str, Any] | None,
+    fetch: Callable[[Any], Any],
+) -> Any:
+    """The guarded query behind both ``run_query`` functions; FETCH turns the relation into
+    the result."""
     import duckdb
 
     con = connect(data, sandbox=True)

@@ -51,14 +51,6 @@ _ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
-class _Values:
-    values: list[Any]
-
-    def to_pylist(self) -> list[Any]:
-        return list(self.values)
-
-
-@dataclass(frozen=True)
 class Rows:
     """A query result as Python rows, with the part of ``pyarrow.Table``'s interface that
     rendering uses (so text output needs no pyarrow)."""
@@ -91,9 +83,6 @@ class Rows:
             [self.numeric[i] for i in indices],
             [tuple(row[i] for i in indices) for row in self.rows],
         )
-
-    def column(self, i: int) -> _Values:
-        return _Values([row[i] for row in self.rows])
 
     def to_pylist(self) -> list[dict[str, Any]]:
         return [dict(zip(self.column_names, row, strict=True)) for row in self.rows]
