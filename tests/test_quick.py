@@ -81,36 +81,21 @@ def _drop(column: str, value: str):
     return lambda rows: [r for r in rows if r[column] != value]
 
 
+def _visit(column: str, value: str, code: str) -> tuple[str, object, str]:
+    """A mutation setting COLUMN of the base package's event e-visit to VALUE, giving CODE."""
+    return ("events", _set(column, value, ("event_id", "e-visit")), code)
+
+
 # Changes aimed at the quick pass's shortcuts, and at rules the corpus has no case for.
 MUTATIONS = {
     "uri-invalid": ("sources", _set("url", "ftp://example.org/a"), "uri-invalid"),
     "uri-with-space": ("sources", _set("url", "https://example.org/a b"), "uri-invalid"),
     "uri-without-host": ("sources", _set("url", "https:///a"), "uri-invalid"),
-    "date-with-slashes": (
-        "events",
-        _set("start_date", "2025/01/01", ("event_id", "e-visit")),
-        "date-invalid",
-    ),
-    "date-five-digit-year": (
-        "events",
-        _set("end_date", "12025-01-01", ("event_id", "e-visit")),
-        "date-invalid",
-    ),
-    "leading-no-break-space": (
-        "events",
-        _set("title_en", "\u00a0Visit", ("event_id", "e-visit")),
-        "whitespace",
-    ),
-    "trailing-ideographic-space": (
-        "events",
-        _set("city", "Hanoi\u3000", ("event_id", "e-visit")),
-        "whitespace",
-    ),
-    "formula-prefix-at-sign": (
-        "events",
-        _set("title_vi", "@Visit", ("event_id", "e-visit")),
-        "formula-prefix",
-    ),
+    "date-with-slashes": _visit("start_date", "2025/01/01", "date-invalid"),
+    "date-five-digit-year": _visit("end_date", "12025-01-01", "date-invalid"),
+    "leading-no-break-space": _visit("title_en", "\u00a0Visit", "whitespace"),
+    "trailing-ideographic-space": _visit("city", "Hanoi\u3000", "whitespace"),
+    "formula-prefix-at-sign": _visit("title_vi", "@Visit", "formula-prefix"),
     "years-reversed": ("agreements", _set("valid_to_year", "2020"), "valid-years-reversed"),
     "precision-missing": (
         "agreements",
@@ -175,11 +160,7 @@ MUTATIONS = {
         _set("summary_en", "x" * 3_000_000, ("event_id", "e-visit")),
         "too-long",
     ),
-    "control-in-free-text": (
-        "events",
-        _set("summary_en", "a\x07b", ("event_id", "e-visit")),
-        "control-char",
-    ),
+    "control-in-free-text": _visit("summary_en", "a\x07b", "control-char"),
 }
 
 
