@@ -100,7 +100,8 @@ def cast_sql(field: Field, col: str) -> str | None:
     if kind in ("date", "time", "datetime"):
         return _temporal(field, col)
     if kind == "duration":
-        return f"CASE WHEN {_re(col, DURATION_RE)} AND NOT regexp_matches({col}, '^PT?$|T$') THEN {col} END"
+        empty = f"regexp_matches({col}, '^PT?$|T$')"
+        return f"CASE WHEN {_re(col, DURATION_RE)} AND NOT {empty} THEN {col} END"
     if kind == "geopoint":
         return _geopoint(field, col)
     if kind in ("object", "array", "geojson"):
@@ -152,8 +153,9 @@ def _temporal(field: Field, col: str) -> str:
 
 def _geopoint(field: Field, col: str) -> str:
     if field.format == "default":
-        lon = f"TRY_CAST(regexp_extract({col}, {quote_literal('^' + GEOPOINT_RE + '$')}, 1) AS DOUBLE)"
-        lat = f"TRY_CAST(regexp_extract({col}, {quote_literal('^' + GEOPOINT_RE + '$')}, 2) AS DOUBLE)"
+        whole = quote_literal("^" + GEOPOINT_RE + "$")
+        lon = f"TRY_CAST(regexp_extract({col}, {whole}, 1) AS DOUBLE)"
+        lat = f"TRY_CAST(regexp_extract({col}, {whole}, 2) AS DOUBLE)"
         valid = _re(col, GEOPOINT_RE)
     else:
         json_ok = f"coalesce(try(json_valid({col})), false)"
