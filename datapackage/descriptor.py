@@ -41,6 +41,8 @@ KNOWN_TYPES = (
     "any",
 )
 PROFILES = ("spec", "house")
+ORDERED_TYPES = ("integer", "number", "year", "date", "time", "datetime", "yearmonth")
+LENGTH_TYPES = ("string", "array", "object", "list")
 HOUSE_KEY = "sticoop"  # {"sticoop": {"profile": "house"}} opts a package into the house rules
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
@@ -385,9 +387,16 @@ class _Builder:
             skip_initial_space=bool(raw.get("skipInitialSpace", False)),
             comment_char=raw.get("commentChar"),
         )
-        for key, value in (("delimiter", dialect.delimiter), ("quoteChar", dialect.quote_char)):
-            if len(value) != 1 or value in "\r\n":
-                self.problem(f"{at}/{key}", f"must be one character (not a line break): {value!r}")
+        chars = (
+            ("delimiter", dialect.delimiter),
+            ("quoteChar", dialect.quote_char),
+            ("escapeChar", dialect.escape_char),
+            ("commentChar", dialect.comment_char),
+        )
+        for key, value in chars:
+            if value is not None and (len(value) != 1 or value in "\r\n"):
+                shown = repr(value)[:40]
+                self.problem(f"{at}/{key}", f"must be one character (not a line break): {shown}")
         return dialect
 
     def field(self, f: dict[str, Any], at: str, missing: tuple[str, ...]) -> Field:
@@ -406,8 +415,8 @@ class _Builder:
             unique=bool(c.get("unique", False)),
             enum=self._enum(f, c, at),
             pattern=self._pattern(c.get("pattern"), f"{at}/constraints/pattern"),
-            min_length=c.get("minLength"),
-            max_length=c.get("maxLength"),
+            min_length=self._length(c, "minLength", ftype, at),
+            max_length=self._length(c, "maxLength", ftype, at),
             true_values=tuple(f.get("trueValues", DEFAULT_TRUE)),
             false_values=tuple(f.get("falseValues", DEFAULT_FALSE)),
             bare_number=bool(f.get("bareNumber", True)),
@@ -422,10 +431,25 @@ class _Builder:
             ("exclusiveMinimum", "exclusive_minimum"),
             ("exclusiveMaximum", "exclusive_maximum"),
         ):
-            if key in c:
+            if key in c and ftype not in ORDERED_TYPES:
+                self.problem(f"{at}/constraints/{key}", f"{key} does not apply to {ftype} fields")
+            elif key in c:
                 bounds[attr] = self._typed(built, c[key], f"{at}/constraints/{key}")
         self._format(built, f"{at}/format")
         return _replace(built, **bounds) if bounds else built
+
+    def _length(self, c: dict[str, Any], key: str, ftype: str, at: str) -> int | None:
+        value = c.get(key)
+        if value is None:
+            return None
+        where = f"{at}/constraints/{key}"
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.problem(where, f"must be a non-negative integer, got {str(value)[:40]!r}")
+            return None
+        if ftype not in LENGTH_TYPES:
+            self.problem(where, f"{key} does not apply to {ftype} fields")
+            return None
+        return value
 
     def _typed(self, fld: Field, value: Any, at: str) -> Any:
         try:

@@ -81,7 +81,7 @@ def validate(
                 report.extend(table.findings)
                 report.tables[res.name] = table.rows
         for i, table in enumerate(loaded.values(), 1):
-            if table.state != UNUSABLE:
+            if table.state != UNUSABLE and table.columns:
                 say(f"[{i}/{total}] checking cells of {table.resource.name}")
                 report.extend(_cell_findings(con, table, pkg.house))
         say("checking keys")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sticoop.descriptor import Dialect, Resource
+from sticoop.descriptor import MAX_FIELDS, Dialect, Resource
 from sticoop.validators.filescan import FileScan, scan_file
 from sticoop.validators.findings import Finding, truncate
 from sticoop.validators.sql_cells import quote_ident, quote_literal
@@ -25,6 +25,7 @@ BATCH = 100_000
 # DuckDB's buffer must hold the longest line, and a buffer that large makes it read a file on
 # one thread: a file with a longer line goes to the Python reader instead.
 MAX_LINE = 2 * 1024 * 1024
+MAX_COLUMNS = MAX_FIELDS  # as many as a descriptor may declare
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -119,6 +120,14 @@ def _check_file(
         table.columns = table.resource.field_names
         return table.columns, scan
     header = next(csv.reader([scan.header.removeprefix("\ufeff")], **_csv_options(dialect)))
+    if len(header) > MAX_COLUMNS:
+        table.state = UNUSABLE
+        table.finding(
+            "header-too-wide",
+            f"the header has {len(header):,} columns; sticoop reads at most {MAX_COLUMNS:,}",
+            line=1,
+        )
+        return None, None
     _header_findings(table, header)
     return (header, scan) if table.state != UNUSABLE else (None, None)
 

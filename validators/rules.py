@@ -75,6 +75,7 @@ _RULES = [
     Rule(
         "header-order", ERROR, "header", "The header's columns are not in the descriptor's order."
     ),
+    Rule("header-too-wide", ERROR, "header", "The header has more columns than sticoop reads."),
     Rule("row-width", ERROR, "row", "A row has more or fewer cells than the header."),
     Rule("blank-row", ERROR, "row", "Every cell of the row is empty (missing)."),
     # cells

@@ -39,7 +39,6 @@ GEOJSON_TYPES = (
     "Feature",
     "FeatureCollection",
 )
-ORDERED_TYPES = ("integer", "number", "year", "date", "time", "datetime", "yearmonth")
 SPECIAL_NUMBERS = {"NaN": "nan", "INF": "inf", "-INF": "-inf"}
 
 
