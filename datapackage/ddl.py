@@ -92,7 +92,7 @@ def _fits_int32(field: Field) -> bool:
     """True when FIELD's declared bounds keep every value within a 32-bit INTEGER."""
     low = field.minimum if field.minimum is not None else field.exclusive_minimum
     high = field.maximum if field.maximum is not None else field.exclusive_maximum
-    return low is not None and high is not None and -_INT32 <= low and high < _INT32
+    return low is not None and high is not None and low >= -_INT32 and high < _INT32
 
 
 def type_statements(pkg: Package, *, if_not_exists: bool = False) -> list[str]:
