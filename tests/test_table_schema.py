@@ -165,3 +165,26 @@ def test_features_not_read_yet_are_refused_by_name(
     path = _package(tmp_path, resource, "a,b\n1,x\n")
     findings = validate(path).findings
     assert (findings[0].code, findings[0].pointer) == (code, pointer), findings
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.id)
+def test_pandera_engine_agrees_on_every_type(case: Case, tmp_path: Path) -> None:
+    import polars as pl
+
+    from sticoop.validators import validate_frame
+
+    descriptor, _ = write_case(case, tmp_path)
+    df = pl.read_csv(tmp_path / "data.csv", infer_schema=False)
+    pandera = {(f.code, f.line) for f in validate_frame("data", df, descriptor)}
+    duck = {(f.code, f.line) for f in validate(descriptor).findings}
+    assert pandera == duck
+
+
+def test_pandera_accepts_the_typed_frames_read_table_returns() -> None:
+    from sticoop import read_table
+    from sticoop.validators import schema, validate_frame
+
+    events = read_table("events")
+    assert events.schema["mode"] != events.schema["event_id"]  # an Enum beside text
+    schema("events").validate(events)
+    assert validate_frame("events", events) == []
