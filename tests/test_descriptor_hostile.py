@@ -219,3 +219,13 @@ def test_the_real_console_script_on_a_hostile_descriptor(tmp_path):
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     assert "descriptor-limit" in result.stdout
+
+
+def test_a_line_too_long_for_bounded_memory_is_refused(tmp_path, monkeypatch):
+    from sticoop.validators import filescan
+
+    monkeypatch.setattr(filescan, "CHUNK", 64 * 1024)
+    monkeypatch.setattr(filescan, "MAX_LINE_BYTES", 1024 * 1024)
+    path = _write(tmp_path, _with(lambda *_: None), "id,s\n1," + "x" * 3_000_000 + "\n2,y\n")
+    [finding] = validate(path).findings
+    assert (finding.code, finding.line) == ("line-too-long", 2)

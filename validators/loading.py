@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sticoop.descriptor import MAX_FIELDS, Dialect, Field, Resource
-from sticoop.validators.filescan import FileScan, scan_file
+from sticoop.validators.filescan import MAX_LINE_BYTES, FileScan, scan_file
 from sticoop.validators.findings import Finding, truncate
 from sticoop.validators.sql_cells import quote_ident, quote_literal
 
@@ -26,7 +25,7 @@ BATCH = 100_000
 # one thread: a file with a longer line goes to the Python reader instead.
 MAX_LINE = 2 * 1024 * 1024
 MAX_COLUMNS = MAX_FIELDS  # as many as a descriptor may declare
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+csv.field_size_limit(MAX_LINE_BYTES)  # a longer cell is a csv-syntax finding, not memory
 
 
 @dataclass
@@ -141,6 +140,13 @@ def _file_findings(table: LoadedTable, scan: FileScan) -> None:
         table.finding("file-empty", "the file is empty (0 bytes)")
     if scan.nul_line is not None:
         table.finding("binary-file", "NUL byte: this is not a text CSV", line=scan.nul_line)
+    if scan.long_line is not None:
+        table.finding(
+            "line-too-long",
+            f"a line longer than {MAX_LINE_BYTES // 2**20} MiB: sticoop reads lines of at most "
+            "that size (the file is not checked further)",
+            line=scan.long_line,
+        )
     if scan.invalid_utf8 is not None and scan.nul_line is None:
         line, raw = scan.invalid_utf8
         table.finding(

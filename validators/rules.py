@@ -53,6 +53,12 @@ _RULES = [
     Rule("hash-mismatch", ERROR, "file", "The file's hash differs from the declared hash."),
     Rule("binary-file", ERROR, "file", "The file contains NUL bytes: it is not a text CSV."),
     Rule(
+        "line-too-long",
+        ERROR,
+        "file",
+        "A line is longer than 32 MiB, the most sticoop reads in bounded memory.",
+    ),
+    Rule(
         "encoding-invalid",
         ERROR,
         "file",
