@@ -17,6 +17,7 @@ import pytest
 from release_helpers import copy_bundled
 
 from sticoop.release.build import build_release
+from sticoop.release.cache import INDEX_COPY
 from sticoop.release.index import write_index
 from sticoop.validators.engine import validate
 
@@ -98,7 +99,8 @@ def site(published: dict[str, Route], monkeypatch, tmp_path: Path) -> Iterator[S
 
 
 def cached_files(tmp_path: Path) -> list[Path]:
-    return [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    """The cached artefacts (not the index copy kept for --offline)."""
+    return [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name != INDEX_COPY]
 
 
 def test_download_verifies_unpacks_and_validates(site: Site, tmp_path: Path, cli) -> None:

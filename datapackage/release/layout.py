@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from sticoop.release.semver import Version, is_version, parse_version
@@ -10,6 +12,64 @@ RELEASE_JSON = "release.json"
 SUMS_FILE = "SHA256SUMS"
 CHANGELOG_SECTION = "CHANGELOG-section.md"
 FORMATS = ("csv", "parquet", "duckdb")
+MAX_NAME = 128  # characters of a package, resource or artefact name
+# A name that is one path component everywhere: letters, digits, '.', '_', '-', '+'; starts
+# with a letter or digit, ends with neither '.' nor '-'.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._+-]*[A-Za-z0-9_+])?")
+_WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
+)
+
+
+def unsafe_name_reason(value: object) -> str | None:
+    """Why VALUE cannot be used as a single file or folder name, or None when it can.
+
+    A safe name is a non-empty string of at most ``MAX_NAME`` ASCII letters, digits and
+    ``. _ - +``, starting with a letter or digit: no separator, no '..', no leading dot, no
+    control or other characters, no Windows device name.
+    """
+    if not isinstance(value, str):
+        return f"not a string but {type(value).__name__}"
+    if not value:
+        return "empty"
+    if len(value) > MAX_NAME:
+        return f"longer than {MAX_NAME} characters"
+    if any(c in value for c in "/\\"):
+        return "contains a path separator"
+    if any(unicodedata.category(c)[0] == "C" for c in value):
+        return "contains a control or invisible character"
+    if value.startswith("."):
+        return "starts with a dot"
+    if ".." in value:
+        return "contains '..'"
+    if value[-1] in ".-":
+        return "ends with '.' or '-'"
+    if _SAFE_NAME.fullmatch(value) is None:
+        return "has characters other than letters, digits, '.', '_', '-' and '+'"
+    if value.split(".")[0].lower() in _WINDOWS_DEVICES:
+        return "is a reserved device name"
+    return None
+
+
+def is_safe_name(value: object) -> bool:
+    """True when VALUE is a safe single file or folder name (see ``unsafe_name_reason``)."""
+    return unsafe_name_reason(value) is None
+
+
+def unsafe_relative_reason(path: str, max_depth: int = 8) -> str | None:
+    """Why PATH (a '/'-separated relative path) cannot be written under a folder, or None."""
+    if not isinstance(path, str) or not path:
+        return "empty"
+    if path.startswith("/") or re.match(r"[A-Za-z]:", path):
+        return "absolute"
+    parts = path.split("/")
+    if len(parts) > max_depth:
+        return f"more than {max_depth} levels deep"
+    for part in parts:
+        reason = unsafe_name_reason(part)
+        if reason is not None:
+            return f"component {part!r}: {reason}"
+    return None
 
 
 def release_dir_name(name: str, version: str) -> str:
