@@ -31,6 +31,7 @@ class Route:
     drip_delay: float = 0.0  # seconds between dripped bytes after the first DRIP_AFTER bytes
     drip_after: int = 0
     length: int | None = None  # the Content-Length to announce (default: len(body))
+    hang: bool = False  # accept the request, then say nothing until the server stops
 
 
 @dataclass
@@ -105,6 +106,8 @@ def _handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
                 self.send_error(503, "too many requests for a test")
             elif route is None:
                 self.send_error(404)
+            elif route.hang:
+                site.stopping.wait(HANDLER_TIMEOUT)
             elif route.location is not None:
                 self.send_response(route.status)
                 self.send_header("Location", route.location)
