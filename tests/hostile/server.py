@@ -52,9 +52,17 @@ class HostileSite:
         body = index if isinstance(index, bytes) else json.dumps(index).encode()
         self.routes["/releases.json"] = Route(body)
 
-    def publish(self, artefact: bytes, *, file: str = "data.zip", fmt: str = "csv", **extra: Any):
-        """Serve ARTEFACT at /FILE and an index whose release 1.0.0 lists it (true checksums);
-        EXTRA overrides or adds keys of the artefact's entry. Returns the index."""
+    def publish(
+        self,
+        artefact: bytes,
+        *,
+        file: str = "data.zip",
+        fmt: str = "csv",
+        version: str = VERSION,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Serve ARTEFACT at /FILE and an index whose release VERSION lists it (true
+        checksums); EXTRA overrides or adds keys of the artefact's entry. Returns the index."""
         self.routes[f"/{file}"] = Route(artefact)
         info = {
             "url": file,
@@ -66,7 +74,7 @@ class HostileSite:
         index = {
             "index_version": 1,
             "name": NAME,
-            "releases": [{"version": VERSION, "date": "2025-01-01", "artefacts": {fmt: info}}],
+            "releases": [{"version": version, "date": "2025-01-01", "artefacts": {fmt: info}}],
         }
         self.serve_index(index)
         return index
