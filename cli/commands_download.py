@@ -73,16 +73,20 @@ def download(
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     from sticoop.download import download_release, terminate_as_interrupt
 
-    with terminate_as_interrupt():
-        result = download_release(
-            version,
-            fmt,
-            dest,
-            url=index_url,
-            progress=not quiet,
-            force=force,
-            timeout=timeout,
-            offline=offline,
-        )
+    try:
+        with terminate_as_interrupt():
+            result = download_release(
+                version,
+                fmt,
+                dest,
+                url=index_url,
+                progress=not quiet,
+                force=force,
+                timeout=timeout,
+                offline=offline,
+            )
+    except KeyboardInterrupt:
+        typer.echo("interrupted: download stopped, temporary files removed", err=True)
+        raise typer.Exit(130) from None
     origin = " (from cache)" if result.from_cache else ""
     typer.echo(f"{result.name} {result.version} ({result.fmt}){origin}: {result.path}")

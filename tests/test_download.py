@@ -263,3 +263,24 @@ def test_unsafe_archives_are_rejected(
     assert message in result.stderr
     assert not dest.exists() and not (tmp_path / "inner" / "evil.txt").exists()
     assert not (tmp_path / "inner").exists()  # checked before anything is created
+
+
+def test_offline_and_cache_commands_with_a_real_release(site: Site, tmp_path: Path, cli) -> None:
+    for fmt in ("csv", "duckdb"):
+        dest = tmp_path / f"online-{fmt}"
+        assert (
+            cli("download", "-f", fmt, "--index-url", site.url, "--dest", str(dest)).exit_code == 0
+        )
+    hits = len(site.hits)
+    offline = cli("download", "--offline", "--dest", str(tmp_path / "offline"), "--quiet")
+    assert offline.exit_code == 0, offline.stderr
+    assert offline.stdout == f"{NAME} 0.1.0 (csv) (from cache): {tmp_path / 'offline'}\n"
+    assert len(site.hits) == hits, "--offline used the network"
+    assert validate(tmp_path / "offline").ok
+    listed = cli("cache", "list")
+    assert listed.exit_code == 0 and "2 file(s)" in listed.stdout
+    assert f"{NAME} 0.1.0  {NAME}-0.1.0-csv.zip" in listed.stdout
+    assert cli("cache", "clear").exit_code == 0
+    assert cached_files(tmp_path) == [] and list((tmp_path / "cache").iterdir()) == []
+    missing = cli("download", "--offline", "--dest", str(tmp_path / "again"))
+    assert missing.exit_code == 4 and "in the cache" in missing.stderr

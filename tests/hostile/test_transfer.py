@@ -176,7 +176,7 @@ def test_signal_during_download_leaves_no_part_file(site, sandbox, signum) -> No
             proc.kill()
             proc.communicate()
     assert proc.returncode == 130, err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "interrupted" in err
     assert not part.exists()
     assert not sandbox.cache.exists(), "the interrupted download left cache folders"
     assert tree_hash(sandbox.root, skip=("cache",)) == before
