@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class SticoopError(Exception):
     """Base class. ``exit_code`` is what the CLI returns; ``code`` is a stable identifier."""
@@ -34,13 +36,44 @@ class DataError(SticoopError):
     code = "invalid-data"
 
 
+@dataclass(frozen=True)
+class DescriptorProblem:
+    """One problem in a descriptor, located by a JSON pointer (``/resources/0/schema``)."""
+
+    pointer: str
+    message: str
+    code: str = "descriptor-invalid"
+
+
 class DescriptorError(DataError):
     """``datapackage.json`` cannot be read or does not describe a usable package."""
 
-    def __init__(self, message: str, *, code: str = "descriptor-invalid", path: str = "") -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "descriptor-invalid",
+        path: str = "",
+        pointer: str = "",
+        problems: tuple[DescriptorProblem, ...] = (),
+    ) -> None:
+        super().__init__(f"{pointer}: {message}" if pointer else message)
         self.code = code
         self.path = path
+        self.problems = problems or (DescriptorProblem(pointer, message, code),)
+
+    @classmethod
+    def from_problems(cls, problems: list[DescriptorProblem], path: str) -> DescriptorError:
+        """One error carrying every problem (the first is its message)."""
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return cls(
+            first.message + more,
+            code=first.code,
+            path=path,
+            pointer=first.pointer,
+            problems=tuple(problems),
+        )
 
 
 class QueryError(SticoopError):
