@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
+from sticoop import names
 from sticoop.release.semver import Version, is_version, parse_version
 
 RELEASE_JSON = "release.json"
 SUMS_FILE = "SHA256SUMS"
 CHANGELOG_SECTION = "CHANGELOG-section.md"
 FORMATS = ("csv", "parquet", "duckdb")
-MAX_NAME = 128  # characters of a package, resource or artefact name
-# A name that is one path component everywhere: letters, digits, '.', '_', '-', '+'; starts
-# with a letter or digit, ends with neither '.' nor '-'.
-_SAFE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._+-]*[A-Za-z0-9_+])?")
 _WINDOWS_DEVICES = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
 )
@@ -24,30 +20,21 @@ _WINDOWS_DEVICES = frozenset(
 def unsafe_name_reason(value: object) -> str | None:
     """Why VALUE cannot be used as a single file or folder name, or None when it can.
 
-    A safe name is a non-empty string of at most ``MAX_NAME`` ASCII letters, digits and
-    ``. _ - +``, starting with a letter or digit: no separator, no '..', no leading dot, no
-    control or other characters, no Windows device name.
+    ``sticoop.names`` (the descriptor's rule: 1-128 ASCII letters, digits, '.', '_', '-', not
+    starting with '.' or '-'), and, because these names come from untrusted indexes and
+    archives too: no '..' anywhere, no trailing '.' or '-', no Windows device name.
     """
     if not isinstance(value, str):
         return f"not a string but {type(value).__name__}"
-    if not value:
-        return "empty"
-    if len(value) > MAX_NAME:
-        return f"longer than {MAX_NAME} characters"
-    if any(c in value for c in "/\\"):
-        return "contains a path separator"
-    if any(unicodedata.category(c)[0] == "C" for c in value):
-        return "contains a control or invisible character"
-    if value.startswith("."):
-        return "starts with a dot"
+    reason = names.unsafe_name_reason(value)
+    if reason is not None:
+        return reason
     if ".." in value:
-        return "contains '..'"
+        return "it contains '..'"
     if value[-1] in ".-":
-        return "ends with '.' or '-'"
-    if _SAFE_NAME.fullmatch(value) is None:
-        return "has characters other than letters, digits, '.', '_', '-' and '+'"
+        return "it ends with '.' or '-'"
     if value.split(".")[0].lower() in _WINDOWS_DEVICES:
-        return "is a reserved device name"
+        return "it is a reserved device name"
     return None
 
 
