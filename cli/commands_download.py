@@ -47,6 +47,7 @@ def download(
         typer.Option(
             "--timeout",
             min=0.001,
+            max=7 * 24 * 3600,
             help="Seconds the whole transfer (index and file) may take; each read also gives "
             "up after 30 s without data.",
         ),

@@ -41,7 +41,14 @@ from sticoop.release.cache import (
     remove_stale_parts,
     user_cache_dir,
 )
-from sticoop.release.fetch import DEADLINE, Deadline, check_scheme, download, fetch_small
+from sticoop.release.fetch import (
+    DEADLINE,
+    MAX_DEADLINE,
+    Deadline,
+    check_scheme,
+    download,
+    fetch_small,
+)
 from sticoop.release.files import replace_dir, sha256_file, write_atomic
 from sticoop.release.index import (
     DEFAULT_INDEX_URL,
@@ -265,8 +272,8 @@ def download_release(
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if version != "latest":
         parse_version(version)  # UsageError for anything but X.Y.Z
-    if not timeout > 0:
-        raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
+    if not 0 < timeout <= MAX_DEADLINE:
+        raise UsageError(f"the timeout must be from 0 to {MAX_DEADLINE:,} seconds, not {timeout}")
     root = cache or user_cache_dir()
     if offline:
         name, ver, info, target, hit = _offline(version, fmt, root)

@@ -35,6 +35,7 @@ from sticoop.errors import (
 
 TIMEOUT = 30  # seconds without data before giving up
 DEADLINE = 600  # seconds a whole download (index and artefact) may take by default
+MAX_DEADLINE = 7 * 24 * 3600  # the largest --timeout accepted
 INDEX_LIMIT = 16 << 20  # a release index larger than this is refused
 MAX_REDIRECTS = 5
 SCHEMES = ("http", "https")
@@ -53,7 +54,7 @@ class Deadline:
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._expired = False
-        self._timer = threading.Timer(max(seconds, 0), self._expire)
+        self._timer = threading.Timer(min(max(seconds, 0), threading.TIMEOUT_MAX), self._expire)
         self._timer.daemon = True
 
     def __enter__(self) -> Deadline:

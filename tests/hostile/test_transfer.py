@@ -181,3 +181,12 @@ def test_signal_during_download_leaves_no_part_file(site, sandbox, signum) -> No
     assert not sandbox.cache.exists(), "the interrupted download left cache folders"
     assert tree_hash(sandbox.root, skip=("cache",)) == before
     assert temporaries(sandbox.root) == []
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e300", "0", "-1", "abc"])
+def test_absurd_timeouts_are_usage_errors(site, sandbox, run, value: str) -> None:
+    site.publish(valid_zip())
+    result = _unchanged(site, sandbox, run, "--timeout", value)
+    assert result.exit_code == 2, result.stderr
+    assert "--timeout" in result.stderr and "Exception" not in result.stderr
+    assert site.hits == []
