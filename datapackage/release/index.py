@@ -263,6 +263,7 @@ def write_index(
 
     previous = parse_index(merge.read_bytes(), str(merge)) if merge else None
     index = build_index(dist, base_url, previous)
-    text = json.dumps(index, ensure_ascii=False, indent=2) + "\n"
-    write_atomic(output, text.encode("utf-8"))
+    data = (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    parse_index(data, str(output))  # never publish an index that downloads would refuse
+    write_atomic(output, data)
     return index
