@@ -158,9 +158,13 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     def http_error_302(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
         target = headers.get("location") or headers.get("uri")
         if target:  # checked before urllib's own test, which lets ftp: through
-            check_scheme(
-                urljoin(req.full_url, target), f"{req.full_url} redirects to", NetworkFailure
-            )
+            try:
+                check_scheme(
+                    urljoin(req.full_url, target), f"{req.full_url} redirects to", NetworkFailure
+                )
+            except NetworkFailure:
+                fp.close()
+                raise
         return super().http_error_302(req, fp, code, msg, headers)
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
