@@ -115,6 +115,10 @@ class Resource:
     foreign_keys: tuple[ForeignKey, ...] = ()
     dialect: Dialect = Dialect()
     missing_values: tuple[str, ...] = ("",)
+    kind: str = "table"  # table (schema given), headed (no schema: the header names the
+    # columns, every cell valid), file (not tabular: only presence and integrity checked)
+    bytes: int | None = None  # declared size
+    hash: str | None = None  # declared hash, "sha256:…" or a bare MD5
 
     @property
     def field_names(self) -> list[str]:
@@ -265,8 +269,9 @@ class _Builder:
     def resource(self, r: dict[str, Any], at: str) -> Resource:
         name = r.get("name") if isinstance(r.get("name"), str) else ""
         self._safe_name(name, f"{at}/name", "resource name")
-        path = self._path(r, at)
-        schema = self._schema(r, at)
+        kind = _resource_kind(r)
+        path = self._path(r, at, kind)
+        schema = self._schema(r, at) if kind == "table" else {}
         fields_raw = schema.get("fields", []) if isinstance(schema, dict) else []
         if len(fields_raw) > MAX_FIELDS:
             self.problem(f"{at}/schema/fields", f"{len(fields_raw)} fields; limit {MAX_FIELDS}")
@@ -277,6 +282,7 @@ class _Builder:
         )
         self._unique_names(fields, f"{at}/schema/fields")
         pk = _as_tuple(schema.get("primaryKey"))
+        fields = tuple(_replace(f, required=True) if f.name in pk else f for f in fields)
         fks = tuple(
             self._foreign_key(fk, name, f"{at}/schema/foreignKeys/{i}")
             for i, fk in enumerate(schema.get("foreignKeys", []))
@@ -299,6 +305,9 @@ class _Builder:
             foreign_keys=fks,
             dialect=self._dialect(r.get("dialect"), f"{at}/dialect"),
             missing_values=missing,
+            kind=kind,
+            bytes=r.get("bytes"),
+            hash=self._hash(r.get("hash"), f"{at}/hash"),
         )
 
     def _safe_name(self, name: str, at: str, what: str) -> None:
@@ -308,7 +317,19 @@ class _Builder:
         if reason:
             self.problem(at, f"unsafe {what} {name[:80]!r}: {reason}")
 
-    def _path(self, r: dict[str, Any], at: str) -> str:
+    def _hash(self, value: Any, at: str) -> str | None:
+        from sticoop.integrity import parse_hash
+
+        if value is None:
+            return None
+        try:
+            parse_hash(str(value))
+        except ValueError as exc:
+            self.problem(at, str(exc))
+            return None
+        return str(value)
+
+    def _path(self, r: dict[str, Any], at: str, kind: str) -> str:
         if "data" in r and "path" not in r:
             self.unsupported(f"{at}/data", "inline data")
             return ""
@@ -328,17 +349,18 @@ class _Builder:
         if Path(path).is_absolute() or ".." in parts or "\\" in path or "\x00" in path:
             self.problem(f"{at}/path", f"unsafe path {path[:80]!r}: must stay inside the package")
             return ""
-        for key in ("compression",):
-            if r.get(key) not in (None, "no"):
-                self.unsupported(f"{at}/{key}", f"compression {r.get(key)!r}")
+        if kind == "file":
+            return path  # not read: only its presence and declared size and hash are checked
+        if r.get("compression") not in (None, "no"):
+            self.unsupported(f"{at}/compression", f"compression {r.get('compression')!r}")
         if path.endswith((".gz", ".zip", ".bz2", ".xz")):
             self.unsupported(f"{at}/path", f"a compressed file ({path[:80]})")
         encoding = str(r.get("encoding", "utf-8")).lower().replace("_", "-")
         if encoding not in ("utf-8", "utf8", "utf-8-sig"):
             self.unsupported(f"{at}/encoding", f"encoding {encoding[:40]!r} (only UTF-8)")
-        fmt = r.get("format")
-        if fmt is not None and str(fmt).lower() not in ("csv", "tsv"):
-            self.unsupported(f"{at}/format", f"format {str(fmt)[:40]!r} (only CSV)")
+        if kind == "table" and not _is_csv(r):
+            what = r.get("format") or Path(path).suffix.lstrip(".") or "?"
+            self.unsupported(f"{at}/format", f"a table in format {str(what)[:40]!r} (only CSV)")
         return path
 
     def _schema(self, r: dict[str, Any], at: str) -> dict[str, Any]:
@@ -505,6 +527,21 @@ class _Builder:
                 for col in fk.ref_fields:
                     if col not in target.field_names:
                         self.problem(at, f"references unknown column {fk.resource}.{col}")
+
+
+def _is_csv(r: dict[str, Any]) -> bool:
+    fmt = r.get("format")
+    if fmt is not None:
+        return str(fmt).lower() in ("csv", "tsv")
+    path = r.get("path")
+    return not isinstance(path, str) or Path(path).suffix.lower() in (".csv", ".tsv", ".txt", "")
+
+
+def _resource_kind(r: dict[str, Any]) -> str:
+    """table (a schema is given), headed (a CSV without schema), file (anything else)."""
+    if "schema" in r:
+        return "table"
+    return "headed" if _is_csv(r) else "file"
 
 
 def _text(value: Any) -> str:

@@ -14,6 +14,7 @@ from sticoop.errors import DescriptorError
 from sticoop.validators.cell_rules import cell_rules
 from sticoop.validators.crosstable import PRELUDES, RULES, TableRule, retired_rules
 from sticoop.validators.findings import Finding, Report, truncate
+from sticoop.validators.integrity_checks import integrity_findings, presence_findings
 from sticoop.validators.keys import (
     cycle_sql,
     fk_missing_sql,
@@ -73,10 +74,17 @@ def validate(
         # Byte-level scans run one file ahead in a thread while DuckDB (which releases the
         # GIL) loads the previous file.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            scans = [pool.submit(scan_or_error, pkg.csv_path(r.name)) for r in pkg.resources]
+            scans = [
+                pool.submit(scan_or_error, pkg.csv_path(r.name) if r.kind != "file" else None)
+                for r in pkg.resources
+            ]
             for i, (res, scan) in enumerate(zip(pkg.resources, scans, strict=True), 1):
                 say(f"[{i}/{total}] reading {res.path}")
                 path = pkg.csv_path(res.name)
+                report.extend(integrity_findings(res, path))
+                if res.kind == "file":
+                    report.extend(presence_findings(res, path))
+                    continue
                 loaded[res.name] = table = load_table(con, res, path, scan.result(), pkg.house)
                 report.extend(table.findings)
                 report.tables[res.name] = table.rows
@@ -162,7 +170,8 @@ def _key_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Fin
         if keyed and pk_may_repeat(con, res):  # the exact query only when hashes repeat
             findings += _run(con, "pk-duplicate", pk_duplicate_sql(res), loaded)
         for fk in res.foreign_keys:
-            if _usable(loaded, res.name, fk.fields) and loaded[fk.resource].state == OK:
+            target = loaded.get(fk.resource)
+            if _usable(loaded, res.name, fk.fields) and target and target.state == OK:
                 findings += _run(con, "fk-missing", fk_missing_sql(res, fk), loaded)
         for fk in self_references(res):
             if loaded[res.name].state == OK:

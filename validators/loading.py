@@ -12,10 +12,10 @@ import csv
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sticoop.descriptor import MAX_FIELDS, Dialect, Resource
+from sticoop.descriptor import MAX_FIELDS, Dialect, Field, Resource
 from sticoop.validators.filescan import FileScan, scan_file
 from sticoop.validators.findings import Finding, truncate
 from sticoop.validators.sql_cells import quote_ident, quote_literal
@@ -54,9 +54,9 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def scan_or_error(path: Path) -> FileScan | OSError | None:
+def scan_or_error(path: Path | None) -> FileScan | OSError | None:
     """``scan_file`` for a background thread: None for a missing file, the error if unreadable."""
-    if not path.is_file():
+    if path is None or not path.is_file():
         return None
     try:
         return scan_file(path)
@@ -120,6 +120,10 @@ def _check_file(
         table.columns = table.resource.field_names
         return table.columns, scan
     header = next(csv.reader([scan.header.removeprefix("\ufeff")], **_csv_options(dialect)))
+    if table.resource.kind == "headed":  # no schema: the header names the columns
+        names = [h for i, h in enumerate(header) if h and h not in header[:i]]
+        fields = tuple(Field(name=h, type="any") for h in names)
+        table.resource = replace(table.resource, fields=fields)
     if len(header) > MAX_COLUMNS:
         table.state = UNUSABLE
         table.finding(

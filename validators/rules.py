@@ -49,6 +49,8 @@ _RULES = [
     ),
     Rule("file-missing", ERROR, "file", "A resource's CSV file does not exist or cannot be read."),
     Rule("file-empty", ERROR, "file", "The file is empty (0 bytes or no header row)."),
+    Rule("bytes-mismatch", ERROR, "file", "The file's size differs from the declared bytes."),
+    Rule("hash-mismatch", ERROR, "file", "The file's hash differs from the declared hash."),
     Rule("binary-file", ERROR, "file", "The file contains NUL bytes: it is not a text CSV."),
     Rule(
         "encoding-invalid",
