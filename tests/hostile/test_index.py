@@ -66,6 +66,7 @@ def test_wrong_types_are_refused(site, sandbox, run, path, value, message) -> No
         "/tmp/evil.zip",
         "../victim.txt",
         "../../victim.txt",
+        "../../../victim.txt",  # <cache>/<name>/<version>/../../../victim.txt: an existing file
         "..",
         ".",
         ".hidden.zip",
