@@ -102,8 +102,15 @@ class NetworkFailure(DownloadError):
     code = "no-network"
 
 
+class DownloadTimeout(NetworkFailure):
+    """The transfer took longer than the overall deadline (``--timeout``) (exit 3)."""
+
+    exit_code = 3
+    code = "download-timeout"
+
+
 class UnknownVersion(DownloadError):
-    """The release index has no such version or format (exit 4)."""
+    """The release index (or, offline, the cache) has no such version or format (exit 4)."""
 
     exit_code = 4
     code = "unknown-version"
@@ -131,14 +138,16 @@ class DiskWriteFailure(DownloadError):
 
 
 class UnsafeArchive(DownloadError):
-    """An archive holds absolute paths, '..', links or far more data than announced (exit 8)."""
+    """An archive holds a member sticoop will not write: an absolute or escaping path, a link or
+    device, a name clash, nesting too deep, or more data than announced or allowed (exit 8)."""
 
     exit_code = 8
     code = "unsafe-archive"
 
 
 class IndexInvalid(DownloadError):
-    """The release index is not the JSON document sticoop expects (exit 9)."""
+    """The release index is not the JSON document sticoop expects: wrong types, unsafe names,
+    URLs other than http(s), values beyond the limits (exit 9)."""
 
     exit_code = 9
     code = "index-invalid"
