@@ -91,7 +91,7 @@ def check_tail(path: Path, shown: str | None = None, limit: int = MAX_LINE) -> N
         head = fh.read(_EXCERPT * 4).decode("utf-8", "replace")
     raise CsvReadError(
         f"{shown}, line {_count_lines(path, start)}: row does not parse: a line longer than "
-        f"{limit:,} bytes (garbage appended to the file?): {excerpt(head)!r}",
+        f'{limit:,} bytes (garbage appended to the file?): "{excerpt(head)}"',
         hint=_HINT,
     )
 
@@ -133,7 +133,22 @@ def csv_error(exc: BaseException, shown: Callable[[str], str] | None = None) -> 
         reason = _PREFIX.sub("", lines[0]) if lines else ""
     if reason.startswith("Possible") or not reason:
         reason = _PREFIX.sub("", lines[0]) if lines else "cannot parse"
-    reason = reason.rstrip(".")
+    reason = _plain_reason(reason)
     located = f"{where}, line {line.group(1)}" if line else where
-    value = f": {excerpt(original.group(1))!r}" if original else ""
+    value = f': "{excerpt(original.group(1))}"' if original else ""
     return CsvReadError(f"{located}: row does not parse: {reason}{value}", hint=_HINT)
+
+
+_COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def _plain_reason(reason: str) -> str:
+    """DuckDB's reason in the words the rest of sticoop uses."""
+    columns = _COLUMNS.search(reason)
+    if columns:
+        return f"{columns.group(2)} cells, the header has {columns.group(1)}"
+    if "Invalid unicode" in reason or "not utf-8" in reason:
+        return "not valid UTF-8 (re-save the file as 'CSV UTF-8')"
+    if "Maximum line size" in reason:
+        return f"a line longer than {MAX_LINE:,} bytes"
+    return reason.rstrip(".")
