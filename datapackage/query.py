@@ -57,9 +57,12 @@ def locate_data(data: str | Path | None = None) -> DataSource:
     """Resolve DATA: None (current repository, else the bundled dataset), a ``datapackage.json``,
     a directory holding one (directly or in its one sub-directory, as an unpacked release), or
     a ``.duckdb`` file (or a directory holding exactly one)."""
+    from sticoop.safefiles import check_given_path
+
     if data is None:
         return DataSource(package=load_package(None))
     path = Path(data)
+    check_given_path(path)
     if path.is_file():
         if path.suffix == ".duckdb":
             return DataSource(database=path)

@@ -162,3 +162,20 @@ def open_regular(path: Path) -> int:
         os.close(fd)
         raise
     return fd
+
+
+def check_given_path(path: str | Path, descriptor_name: str = "datapackage.json") -> None:
+    """Refuse a path given on the command line that is neither a regular file nor a directory
+    (a FIFO, device or socket), and a directory whose descriptor is one, so that loading the
+    descriptor never blocks. Missing paths are left to the caller to report."""
+    path = Path(path)
+    for candidate in (path, path / descriptor_name) if path.is_dir() else (path,):
+        try:
+            mode = os.stat(candidate).st_mode
+        except OSError:
+            continue
+        kind = _kind_of_mode(mode)
+        if kind not in (FileKind.FILE, FileKind.DIRECTORY) or (
+            candidate is not path and kind is not FileKind.FILE
+        ):
+            raise UnreadableResource(str(candidate), kind)
