@@ -220,9 +220,16 @@ def run_command(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     max_rows: MaxRowsOpt = 100,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
     """Run a named query, e.g. sticoop query run who_signed_what --param sector=nuclear-energy."""
     from sticoop.named_queries import parse_param_options, run_named_query
 
-    table = run_named_query(name, parse_param_options(param or []), data=data)
+    try:
+        table = run_named_query(
+            name, parse_param_options(param or []), data=data, timeout=timeout or None
+        )
+    except KeyboardInterrupt:
+        typer.echo("interrupted: the query was stopped", err=True)
+        raise typer.Exit(130) from None
     emit(table, fmt, output, max_rows)
