@@ -167,13 +167,16 @@ def sql_command(
     text = sys.stdin.read() if query == "-" else query
     params = parse_param_options(param or [])
     kind = output_format(fmt, output)
+    from sticoop.interrupts import sigterm_as_interrupt
+
     limits = {"timeout": timeout or None, "memory_limit": _memory(memory_limit)}
     try:
-        if kind == "parquet":  # text needs no pyarrow (start-up time)
-            table = run_query(text, data=data, params=params, **limits)
-        else:
-            shown = max_rows if kind == "table" and output is None else None
-            table = run_query_rows(text, data=data, params=params, max_rows=shown, **limits)
+        with sigterm_as_interrupt():
+            if kind == "parquet":  # text needs no pyarrow (start-up time)
+                table = run_query(text, data=data, params=params, **limits)
+            else:
+                shown = max_rows if kind == "table" and output is None else None
+                table = run_query_rows(text, data=data, params=params, max_rows=shown, **limits)
     except KeyboardInterrupt:
         typer.echo("interrupted: the query was stopped", err=True)
         raise typer.Exit(130) from None
