@@ -111,12 +111,45 @@ def _last_break_before(path: Path, end: int) -> int:
     return 0
 
 
-def csv_error(exc: BaseException, shown: Callable[[str], str] | None = None) -> DataError | None:
+def long_line(path: Path, limit: int = MAX_LINE) -> int | None:
+    """The number of the first line of PATH longer than LIMIT bytes, or None (one pass over
+    the file in 1 MiB blocks; for error messages only)."""
+    line, run = 1, 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            pieces = block.split(b"\n")
+            for i, piece in enumerate(pieces):
+                run += len(piece)
+                if run > limit:
+                    return line
+                if i < len(pieces) - 1:
+                    line += 1
+                    run = 0
+    return None
+
+
+def csv_error(
+    exc: BaseException,
+    shown: Callable[[str], str] | None = None,
+    files: list[Path] | None = None,
+) -> DataError | None:
     """The ``DataError`` for a DuckDB CSV reader error EXC (None if EXC is something else).
 
-    SHOWN maps the path DuckDB names to the one to print (default: as given).
+    SHOWN maps the path DuckDB names to the one to print (default: as given). FILES are the
+    files the query may have read: searched for an over-long line when DuckDB's error names
+    no file (its parallel reader gives up on a line longer than its buffer).
     """
     text = str(exc)
+    if "Parallel CSV Reader" in text:
+        for path in files or []:
+            found_line = long_line(path) if path.is_file() else None
+            if found_line is not None:
+                return CsvReadError(
+                    f"{path}, line {found_line}: row does not parse: a line longer than "
+                    f"{MAX_LINE:,} bytes",
+                    hint=_HINT,
+                )
+        return CsvReadError(f"a CSV file has a line longer than {MAX_LINE:,} bytes", hint=_HINT)
     found = _FILE.search(text)
     if found is None or "CSV" not in text:
         return None

@@ -9,9 +9,9 @@ deadline calls ``interrupt()`` on the connection, and the main thread then raise
 
 from __future__ import annotations
 
-import os
 import select
 import signal
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -41,7 +41,7 @@ class Watchdog:
         self.timeout = timeout
         self.reason: str | None = None  # "timeout" or "signal"
         self._done = threading.Event()
-        self._pipe: tuple[int, int] | None = None
+        self._pipe: tuple[socket.socket, socket.socket] | None = None
         self._old_fd: int | None = None
         self._old_handlers: dict[int, Any] = {}
         self._thread: threading.Thread | None = None
@@ -51,16 +51,17 @@ class Watchdog:
 
     def __enter__(self) -> Watchdog:
         if threading.current_thread() is threading.main_thread():
-            read, write = os.pipe()
-            os.set_blocking(write, False)
+            read, write = socket.socketpair()  # select() takes sockets everywhere (Windows too)
+            write.setblocking(False)
+            read.setblocking(False)
             try:
-                self._old_fd = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+                self._old_fd = signal.set_wakeup_fd(write.fileno(), warn_on_full_buffer=False)
                 self._pipe = (read, write)
                 for sig in _STOP_SIGNALS:
                     self._old_handlers[sig] = signal.signal(sig, self._on_signal)
             except (ValueError, OSError):
-                os.close(read)
-                os.close(write)
+                read.close()
+                write.close()
                 self._pipe = None
         if self._pipe is not None or self.timeout is not None:
             self._thread = threading.Thread(target=self._watch, daemon=True, name="sticoop-watch")
@@ -76,7 +77,10 @@ class Watchdog:
             if self._pipe is not None:
                 ready, _, _ = select.select([self._pipe[0]], [], [], wait)
                 if ready:
-                    data = os.read(self._pipe[0], 64)
+                    try:
+                        data = self._pipe[0].recv(64)
+                    except OSError:
+                        data = b""
                     if any(b in (int(s) for s in _STOP_SIGNALS) for b in data):
                         self.reason = self.reason or "signal"
                         self._interrupt()
@@ -101,8 +105,8 @@ class Watchdog:
             signal.set_wakeup_fd(self._old_fd if self._old_fd is not None else -1)
             for sig, handler in self._old_handlers.items():
                 signal.signal(sig, handler)
-            for fd in self._pipe:
-                os.close(fd)
+            for sock in self._pipe:
+                sock.close()
             self._pipe = None
 
     def check(self) -> None:

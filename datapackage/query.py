@@ -238,12 +238,20 @@ def _hint_for(exc: Exception, con: duckdb.DuckDBPyConnection) -> str:
     return known
 
 
-def _duckdb_error(exc: Exception, con: duckdb.DuckDBPyConnection) -> Exception:
+def _duckdb_error(
+    exc: Exception, con: duckdb.DuckDBPyConnection, data: str | Path | None = None
+) -> Exception:
     """The sticoop error for a DuckDB error: a CSV that does not parse is invalid data
     (exit 1, naming file and line); anything else a QueryError with a hint."""
     from sticoop.csvread import csv_error
 
-    return csv_error(exc) or QueryError(str(exc), hint=_hint_for(exc, con))
+    def files() -> list[Path]:
+        source = locate_data(data)
+        pkg = source.package
+        return [pkg.csv_path(r.name) for r in pkg.resources] if pkg is not None else []
+
+    found = csv_error(exc, files=files() if "Parallel CSV" in str(exc) else None)
+    return found or QueryError(str(exc), hint=_hint_for(exc, con))
 
 
 def run_query(
@@ -316,7 +324,7 @@ def _run_query(
                 result = fetch(relation, dog.check)
             except duckdb.Error as exc:
                 dog.check()
-                raise _duckdb_error(exc, con) from None
+                raise _duckdb_error(exc, con, data) from None
             except QueryError as exc:
                 if exc.hint is None:
                     exc.hint = _hint_for(exc, con)
@@ -358,7 +366,7 @@ def read_table(name: str, data: str | Path | None = None, pandas: bool = False) 
                 return relation.df()
             frame = relation.pl()
         except duckdb.Error as exc:
-            raise _duckdb_error(exc, con) from None
+            raise _duckdb_error(exc, con, data) from None
     finally:
         con.close()
     enums = _enum_columns(data, name)

@@ -221,7 +221,8 @@ class DiffEngine:
             # reading the whole file now reports a broken CSV here, not halfway through a diff
             self._rows[view] = self.con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
         except duckdb.Error as exc:
-            raise csv_error(exc) or DataError(f"{path}: cannot read: {exc}") from None
+            found = csv_error(exc, files=[path])
+            raise found or DataError(f"{path}: cannot read: {exc}") from None
 
     def _diff_table(self, index: int, pair: TablePair) -> None:
         o, n = f"o{index}", f"n{index}"

@@ -18,6 +18,8 @@ from sticoop import canonical
 from sticoop.canonical import EDGE_CHARS, clean_cell
 from sticoop.validators.cell_rules import EDGE_SPACE
 
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX special files and signals")
+
 REPO = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).parent / "sticoop"
 EVENTS = Path("resources") / "events.csv"

@@ -13,6 +13,8 @@ import pytest
 
 from sticoop.safefiles import FileKind, inspect_resource
 
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX special files and signals")
+
 REPO = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).parent / "sticoop"
 EVENTS = Path("resources") / "events.csv"
@@ -114,6 +116,8 @@ GARBAGE = {
     "nul-bytes": b"\x00" * (40 << 20),
     "one-long-line": b"x" * (40 << 20) + b"\n",
     "short-lines": b"garbage,garbage\n" * 1000,
+    # and gives up without naming the file when such a line is followed by others
+    "long-line-then-rows": b"x" * (40 << 20) + b"\n" + b",,,,,,,,,,,,\n" * 3,
 }
 
 

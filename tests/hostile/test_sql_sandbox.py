@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX special files and signals")
+
 REPO = Path(__file__).resolve().parents[2]
 EXE = Path(sys.executable).parent / "sticoop"
 ENDLESS = "SELECT count(*) FROM range(1000000000000)"
