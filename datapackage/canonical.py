@@ -127,11 +127,21 @@ def check_files(pkg: Package) -> None:
     are left to ``format_files``, which reports them per file."""
     from sticoop.safefiles import FileKind, UnreadableResource, inspect_resource
 
+    targets: dict[str, str] = {}
     for res in pkg.resources:
         kind = inspect_resource(pkg.root, res.path)
+        shown = display_path(pkg.csv_path(res.name))
         if kind not in (FileKind.FILE, FileKind.MISSING):
-            shown = display_path(pkg.csv_path(res.name))
             raise UnreadableResource(shown, kind, hint="no file was changed")
+        if kind is FileKind.FILE:
+            real = os.path.realpath(pkg.csv_path(res.name))
+            if real in targets:
+                raise DescriptorError(
+                    f"{shown}: tables {targets[real]!r} and {res.name!r} are the same file "
+                    "(a link): cannot format (no file was changed)",
+                    path=shown,
+                )
+            targets[real] = res.name
 
 
 def format_files(pkg: Package, check: bool) -> FormatResult:

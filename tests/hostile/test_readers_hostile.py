@@ -192,3 +192,14 @@ def test_a_fifo_given_as_the_package_is_refused(tmp_path: Path) -> None:
         assert result.returncode == 1, result.stderr
         assert "is a FIFO (named pipe), not a file" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_info_names_a_fifo_instead_of_counting_it(dataset: Path, tmp_path: Path) -> None:
+    make_special(dataset, "fifo", tmp_path)
+    result = run("info", str(dataset), timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert any(
+        line.split()[0] == "events" and "a FIFO (named pipe)" in line
+        for line in result.stdout.splitlines()
+        if line.strip()
+    )
