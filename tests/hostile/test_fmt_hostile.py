@@ -222,3 +222,15 @@ def test_a_cell_edge_validate_accepts_is_left_alone(dataset: Path) -> None:
     result = run("fmt", str(dataset))
     assert result.returncode == 0, result.stderr
     assert name + "\u0085" in path.read_text(encoding="utf-8")
+
+
+def test_two_tables_linked_to_one_file_are_refused(dataset: Path) -> None:
+    link = dataset / "resources" / "event_sources.csv"
+    link.unlink()
+    link.symlink_to("agreement_sources.csv")
+    make_messy(dataset)
+    before = tree_hash(dataset)
+    result = run("fmt", str(dataset))
+    assert result.returncode == 1, result.stderr
+    assert "are the same file" in result.stderr and "Traceback" not in result.stderr
+    assert tree_hash(dataset) == before
