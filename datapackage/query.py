@@ -2,8 +2,12 @@
 
 A connection holds typed *views* over the CSVs (see ``sticoop.ddl``), so a query reads only
 the files and columns it needs; or, for a release's ``.duckdb`` file, that database read-only.
-``run_query`` adds a sandbox: one read-only statement, no file access beyond the dataset's
-own files, configuration locked.
+``run_query`` adds the sandbox (``sticoop.sandbox``): one read-only statement, no file access
+beyond the dataset's own files, configuration locked, memory bounded, a private temporary
+folder, a time limit and Ctrl-C (``sticoop.interrupts``). Before DuckDB reads a CSV, each file
+is checked to be a regular file inside the package (``sticoop.safefiles``) whose last line
+DuckDB will not silently drop (``sticoop.csvread``); a row that does not parse is a
+``DataError`` naming file and line.
 """
 
 from __future__ import annotations
