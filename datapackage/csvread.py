@@ -179,7 +179,8 @@ def _plain_reason(reason: str) -> str:
     """DuckDB's reason in the words the rest of sticoop uses."""
     columns = _COLUMNS.search(reason)
     if columns:
-        return f"{columns.group(2)} cells, the header has {columns.group(1)}"
+        found = int(columns.group(2))
+        return f"{found} cell{'s' if found != 1 else ''}, the header has {columns.group(1)}"
     if "Invalid unicode" in reason or "not utf-8" in reason:
         return "not valid UTF-8 (re-save the file as 'CSV UTF-8')"
     if "Maximum line size" in reason:

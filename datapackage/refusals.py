@@ -18,7 +18,7 @@ EXIT_CODES = (
     (0, "success (for `diff`: whatever the changes)"),
     (1, "invalid data: a CSV that does not parse, a special file, a broken descriptor"),
     (2, "usage or environment: bad option, a refused or failing SQL statement, a query timeout"),
-    (8, "unsafe archive (`diff`/`release` given a zip): bomb, '..' or absolute member, link"),
+    (8, "unsafe archive (`diff` given a zip): a bomb, a '..' or absolute member, a link"),
     (130, "interrupted by Ctrl-C (SIGINT) or SIGTERM; no temporary file is left behind"),
 )
 
@@ -61,8 +61,8 @@ REFUSALS = (
     ),
     Refusal(
         "fmt",
-        "the descriptor repeats a column or table, names a missing key column, or a path "
-        "leaving the package",
+        "the descriptor repeats a column or table, names a missing key column or a path "
+        "leaving the package; two tables are one file (a link)",
         "`datapackage.json: cannot format: sectors: column 'name_vi' is described twice "
         "(no file was changed)`",
         1,
@@ -129,7 +129,7 @@ def render_refusals() -> str:
     lines += [f"| {r.commands} | {r.situation} | {r.message} | {r.exit_code} |" for r in REFUSALS]
     lines += [
         "",
-        "`sticoop download` has its own exit codes (3-9), listed in `sticoop download --help`.",
+        "`sticoop download` has its own exit codes (3-9, `sticoop.errors`; see the README).",
         "",
     ]
     return "\n".join(lines)
