@@ -45,7 +45,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW sources IS 'Sources: Every article, official page or report that a record cites.';
@@ -86,7 +89,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW parties IS 'Parties: Countries, government bodies, enterprises, research bodies, universities, funds, associations, international organisations and people involved in cooperation.';
@@ -122,7 +128,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW sectors IS 'Sectors: Two-level vocabulary of STI fields.';
@@ -157,7 +166,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW events IS 'Events: Visits, talks, ministerial meetings, joint committee sessions, signing ceremonies, site visits, forums and press conferences.';
@@ -210,7 +222,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW agreements IS 'Agreements: Joint statements, memoranda, agreements, letters of intent, programmes, roadmaps and protocols.';
@@ -254,7 +269,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW event_parties IS 'Event parties: Who took part in an event, in which role.';
@@ -278,7 +296,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW event_sectors IS 'Event sectors: Sectors an event covers.';
@@ -298,7 +319,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW event_sources IS 'Event sources: Sources that report an event.';
@@ -320,7 +344,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW agreement_parties IS 'Agreement parties: Who is bound by, signs or witnesses an agreement.';
@@ -344,7 +371,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW agreement_sectors IS 'Agreement sectors: Sectors an agreement covers.';
@@ -364,7 +394,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW agreement_sources IS 'Agreement sources: Sources that report an agreement.';
@@ -387,7 +420,10 @@ FROM read_csv(
         quote = '"',
         escape = '"',
         header = true,
-        auto_detect = false
+        auto_detect = false,
+        strict_mode = true,
+        null_padding = false,
+        ignore_errors = false
     );
 
 COMMENT ON VIEW retired_ids IS 'Retired ids: Ids withdrawn or merged away; never reused, so a stored id still resolves.';

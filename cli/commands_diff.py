@@ -38,7 +38,9 @@ def diff(
     ] = None,
 ) -> None:
     """Show records added, removed and changed (with the changed fields) per table, schema
-    changes, and retired ids with their replacements. Always exits 0 when both load."""
+    changes, and retired ids with their replacements. Exits 0 whatever the changes; 1 when a
+    CSV does not parse or a resource is not a regular file inside its package (FIFO, device,
+    directory, link out); 8 for an unsafe zip (checked before anything is unpacked)."""
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     from sticoop.diff import diff_paths

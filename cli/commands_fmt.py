@@ -27,14 +27,27 @@ CheckOpt = Annotated[
 def fmt(path: PathArg = None, check: CheckOpt = False) -> None:
     """Rewrite CSV files in canonical form: UTF-8, NFC, LF, descriptor column order, sorted rows.
 
-    Repairs a BOM, CRLF/CR line endings, stray whitespace, column order, row order and blank
-    lines. Refuses (leaving the file untouched, exit 1) anything it cannot read safely: other
-    encodings, broken quoting, unknown or missing columns, rows with the wrong number of cells.
+    Repairs a BOM, CRLF/CR line endings, stray whitespace (what validate reports as
+    'whitespace'), column order, row order and blank lines. Refuses (leaving the file
+    untouched, exit 1) anything it cannot read safely: other encodings, broken quoting,
+    unknown or missing columns, rows with the wrong number of cells. A broken descriptor
+    (e.g. a column described twice) or a resource that is a FIFO, device, directory or link
+    out of the package stops it before any file is changed (exit 1). Ctrl-C or SIGTERM stops
+    it (exit 130) without leaving temporary files; those of a killed run are removed.
     """
     from sticoop.canonical import FormatProblems, display_path, format_files
     from sticoop.descriptor import load_package
+    from sticoop.interrupts import sigterm_as_interrupt
+    from sticoop.safefiles import check_given_path
 
-    result = format_files(load_package(Path.cwd() if path is None else path), check=check)
+    target = Path.cwd() if path is None else path
+    check_given_path(target)
+    try:
+        with sigterm_as_interrupt():
+            result = format_files(load_package(target), check=check)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: files not yet rewritten are unchanged", err=True)
+        raise typer.Exit(130) from None
     verb = "would reformat" if check else "reformatted"
     for changed in result.changed:
         typer.echo(f"{verb} {display_path(changed)}")

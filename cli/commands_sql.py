@@ -62,8 +62,29 @@ ParamOpt = Annotated[
 ]
 MaxRowsOpt = Annotated[
     int,
-    typer.Option("--max-rows", min=0, help="Rows a table on the terminal shows (0: all)."),
+    typer.Option(
+        "--max-rows",
+        min=0,
+        help="Rows a table on the terminal shows (0: all); only these are fetched.",
+    ),
 ]
+TimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        min=0,
+        help="Stop the query after this many seconds (exit 2); 0: no limit.",
+    ),
+]
+MemoryOpt = Annotated[
+    str,
+    typer.Option(
+        "--memory-limit",
+        help="DuckDB's memory limit, e.g. 512MB or 4GB; beyond it data spills to a private "
+        "temporary folder.",
+    ),
+]
+DEFAULT_TIMEOUT = 60.0
 
 
 def _terminal_width() -> int | None:
@@ -79,6 +100,7 @@ def emit(table: pyarrow.Table | Rows, fmt: str | None, output: Path | None, max_
 
     kind = output_format(fmt, output)
     rows = table.num_rows
+    more = bool(getattr(table, "more", False))  # Rows fetched up to the display limit
     if output is not None:
         write_output(table, output, kind)
         typer.echo(f"wrote {rows} row{'s' if rows != 1 else ''} to {output}", err=True)
@@ -98,7 +120,13 @@ def emit(table: pyarrow.Table | Rows, fmt: str | None, output: Path | None, max_
             err=True,
         )
     if kind == "table":
-        if shown.num_rows < rows:
+        if more:
+            typer.echo(
+                f"(first {shown.num_rows} rows shown, the rest not fetched; --max-rows 0 shows "
+                "all, --format csv or --output FILE exports them)",
+                err=True,
+            )
+        elif shown.num_rows < rows:
             typer.echo(
                 f"({shown.num_rows} of {rows} rows shown; --max-rows 0 shows all, "
                 "--format csv or --output FILE exports them)",
@@ -119,12 +147,16 @@ def sql_command(
     output: OutputOpt = None,
     param: ParamOpt = None,
     max_rows: MaxRowsOpt = 100,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
+    memory_limit: MemoryOpt = "1GB",
 ) -> None:
     """Run a SQL query against the dataset's tables and views.
 
     Tables: sources, parties, sectors, events, agreements and their link tables; views:
     agreement_overview, event_overview, agreement_party_details, cooperation_counts.
-    Queries only read: COPY, ATTACH, SET, INSTALL and writes are refused (exit 2).
+    Queries only read: COPY, ATTACH, SET, INSTALL, DDL and writes are refused (exit 2); a CSV
+    row that does not parse is invalid data (exit 1); --timeout stops a query (exit 2);
+    Ctrl-C or SIGTERM interrupts it (exit 130).
 
     Example: sticoop sql "SELECT event_id, start_date FROM events ORDER BY start_date"
     """
@@ -134,9 +166,30 @@ def sql_command(
 
     text = sys.stdin.read() if query == "-" else query
     params = parse_param_options(param or [])
-    arrow = output_format(fmt, output) == "parquet"  # text needs no pyarrow (start-up time)
-    table = (run_query if arrow else run_query_rows)(text, data=data, params=params)
+    kind = output_format(fmt, output)
+    from sticoop.interrupts import sigterm_as_interrupt
+
+    limits = {"timeout": timeout or None, "memory_limit": _memory(memory_limit)}
+    try:
+        with sigterm_as_interrupt():
+            if kind == "parquet":  # text needs no pyarrow (start-up time)
+                table = run_query(text, data=data, params=params, **limits)
+            else:
+                shown = max_rows if kind == "table" and output is None else None
+                table = run_query_rows(text, data=data, params=params, max_rows=shown, **limits)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: the query was stopped", err=True)
+        raise typer.Exit(130) from None
     emit(table, fmt, output, max_rows)
+
+
+def _memory(value: str) -> str:
+    """VALUE if it reads as a size DuckDB accepts (digits and a unit); else a usage error."""
+    import re
+
+    if not re.fullmatch(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)", value.strip(), re.IGNORECASE):
+        raise typer.BadParameter("expected a size such as 4GB", param_hint="--memory-limit")
+    return value.strip()
 
 
 @query_app.command("list")
@@ -170,9 +223,16 @@ def run_command(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     max_rows: MaxRowsOpt = 100,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
     """Run a named query, e.g. sticoop query run who_signed_what --param sector=nuclear-energy."""
     from sticoop.named_queries import parse_param_options, run_named_query
 
-    table = run_named_query(name, parse_param_options(param or []), data=data)
+    try:
+        table = run_named_query(
+            name, parse_param_options(param or []), data=data, timeout=timeout or None
+        )
+    except KeyboardInterrupt:
+        typer.echo("interrupted: the query was stopped", err=True)
+        raise typer.Exit(130) from None
     emit(table, fmt, output, max_rows)

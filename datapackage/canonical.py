@@ -6,9 +6,17 @@ whitespace, no blank lines or all-empty rows, rows sorted by the byte order of t
 encoded primary-key tuple (ties broken by the whole row, so the result never depends on the
 input's row order).
 
+"Whitespace" is the validator's definition (``EDGE_SPACE`` of
+``sticoop.validators.cell_rules``): fmt removes exactly what ``validate`` reports as
+``whitespace``, nothing else (a U+0085 at a cell's edge stays, a U+FEFF goes).
+
 Repairs are limited to what cannot change meaning. Anything ambiguous (not UTF-8, NUL bytes,
 broken quoting, unknown, missing or duplicate columns, rows with the wrong number of cells) is
 refused with a ``DataError`` naming the file and line; the file is then left untouched.
+Before any file is read, the descriptor is checked (duplicate column or table names, keys
+naming no column, paths outside the package) and every resource must be a regular file inside
+the package: a FIFO, device, directory or link out of the package stops the run before
+anything is written. Temporary files left by an interrupted run are removed.
 """
 
 from __future__ import annotations
@@ -16,15 +24,18 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sticoop.descriptor import Package, Resource
-from sticoop.errors import DataError, EnvironmentProblem
+from sticoop.errors import DataError, DescriptorError, EnvironmentProblem
+from sticoop.validators.cell_rules import EDGE_SPACE
 
 BOM = "\ufeff"
+EDGE_CHARS = "".join(EDGE_SPACE)  # what a cell may not start or end with (validate's rule)
 FIELD_LIMIT = 2**31 - 1  # the csv module's default (128 KiB per cell) is too small for prose
 Row = list[str]
 
@@ -81,11 +92,69 @@ def canonical_table_bytes(pkg: Package, table: str) -> bytes:
     return encode_rows(header, rows)
 
 
+def check_descriptor(pkg: Package) -> None:
+    """Refuse a descriptor fmt cannot follow safely, before any file is touched: repeated
+    table or column names, primary-key columns that do not exist, two tables in one file,
+    paths that are absolute or leave the package. Raises ``DescriptorError`` (exit 1)."""
+    problems: list[str] = []
+    names = [res.name for res in pkg.resources]
+    problems += [f"table {n!r} is described twice" for n in _repeated(names)]
+    paths = [str(Path(res.path)) for res in pkg.resources]
+    problems += [f"two tables share the file {p!r}" for p in _repeated(paths)]
+    for res in pkg.resources:
+        fields = res.field_names
+        problems += [f"{res.name}: column {n!r} is described twice" for n in _repeated(fields)]
+        problems += [
+            f"{res.name}: primary key column {k!r} is not a column"
+            for k in res.primary_key
+            if k not in fields
+        ]
+        rel = Path(res.path)
+        if rel.is_absolute() or ".." in rel.parts:
+            problems.append(f"{res.name}: path {res.path!r} leaves the package")
+    if problems:
+        shown = display_path(pkg.descriptor_path)
+        raise DescriptorError(
+            f"{shown}: cannot format: " + "; ".join(problems) + " (no file was changed)",
+            code="descriptor-invalid",
+            path=shown,
+        )
+
+
+def check_files(pkg: Package) -> None:
+    """Refuse the run if a resource is a FIFO, device, socket, directory or a link leading out
+    of the package (``sticoop.safefiles``), before any file is read or written. Missing files
+    are left to ``format_files``, which reports them per file."""
+    from sticoop.safefiles import FileKind, UnreadableResource, inspect_resource
+
+    targets: dict[str, str] = {}
+    for res in pkg.resources:
+        kind = inspect_resource(pkg.root, res.path)
+        shown = display_path(pkg.csv_path(res.name))
+        if kind not in (FileKind.FILE, FileKind.MISSING):
+            raise UnreadableResource(shown, kind, hint="no file was changed")
+        if kind is FileKind.FILE:
+            real = os.path.realpath(pkg.csv_path(res.name))
+            if real in targets:
+                raise DescriptorError(
+                    f"{shown}: tables {targets[real]!r} and {res.name!r} are the same file "
+                    "(a link): cannot format (no file was changed)",
+                    path=shown,
+                )
+            targets[real] = res.name
+
+
 def format_files(pkg: Package, check: bool) -> FormatResult:
     """Bring every table's CSV into canonical form, collecting files that cannot be parsed.
 
-    With ``check`` nothing is written. Unparseable files are left untouched.
+    With ``check`` nothing is written. Unparseable files are left untouched. The descriptor
+    and the kinds of files are checked first (``check_descriptor``, ``check_files``); without
+    ``check``, temporary files left by an interrupted run are removed.
     """
+    check_descriptor(pkg)
+    check_files(pkg)
+    if not check:
+        remove_stale_temporaries(pkg)
     result = FormatResult()
     for res in pkg.resources:
         path = pkg.csv_path(res.name)
@@ -112,11 +181,17 @@ def format_package(pkg: Package, check: bool) -> list[Path]:
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a file, turning a missing or unreadable file into a CsvFormatError."""
+    """Read a regular file, turning a missing, special or unreadable one into a CsvFormatError
+    (a FIFO is refused, never waited on)."""
+    from sticoop.safefiles import UnreadableResource, open_regular
+
     try:
-        return path.read_bytes()
+        with os.fdopen(open_regular(path), "rb") as fh:
+            return fh.read()
     except FileNotFoundError:
         raise CsvFormatError(path, "file does not exist") from None
+    except UnreadableResource as exc:
+        raise CsvFormatError(path, f"is {exc.kind.value}, not a file") from None
     except OSError as exc:
         raise CsvFormatError(path, f"cannot read: {exc.strerror}") from None
 
@@ -206,9 +281,10 @@ def column_order(
 
 
 def clean_cell(value: str) -> str:
-    """NFC, LF-only line breaks, no leading or trailing whitespace."""
+    """NFC, LF-only line breaks, no leading or trailing whitespace (``EDGE_CHARS``, the
+    characters ``validate`` reports at a cell's edge)."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", value).strip()
+    return unicodedata.normalize("NFC", value).strip(EDGE_CHARS)
 
 
 def encode_rows(header: list[str], rows: list[Row]) -> bytes:
@@ -223,11 +299,17 @@ def encode_rows(header: list[str], rows: list[Row]) -> bytes:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace PATH with DATA atomically (temp file in the same directory, then os.replace).
 
-    A symbolic link is followed: its target is replaced, the link stays.
+    A symbolic link is followed: its target is replaced, the link stays (``check_files`` has
+    made sure the target is inside the package). The temporary file is named
+    ``.<name>.<pid>.<random>.tmp`` and removed if the write fails or is interrupted (Ctrl-C;
+    SIGTERM too under ``interrupts.sigterm_as_interrupt``); after a SIGKILL the next run
+    removes it (``remove_stale_temporaries``).
     """
     path = path.resolve()
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
+        )
     except OSError as exc:
         raise EnvironmentProblem(f"{display_path(path)}: cannot write: {exc.strerror}") from None
     try:
@@ -243,6 +325,57 @@ def write_atomic(path: Path, data: bytes) -> None:
                 f"{display_path(path)}: cannot write: {exc.strerror}"
             ) from None
         raise
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_stale_temporaries(pkg: Package) -> list[Path]:
+    """Remove ``.<file>.*.tmp`` files that an interrupted ``write_atomic`` left beside the
+    package's CSVs (only regular files, only when the process that made them is gone)."""
+    removed = []
+    for res in pkg.resources:
+        path = pkg.csv_path(res.name)
+        folder = path.parent
+        if not folder.is_dir():
+            continue
+        prefix = f".{path.name}."
+        for item in folder.glob(f".{glob_escape(path.name)}.*.tmp"):
+            middle = item.name[len(prefix) : -len(".tmp")]
+            pid = middle.split(".", 1)[0]
+            if pid.isdigit() and "." in middle and _pid_alive(int(pid)):
+                continue
+            try:
+                if stat.S_ISREG(os.lstat(item).st_mode):
+                    item.unlink()
+                    removed.append(item)
+            except OSError:
+                continue
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    """NAME with glob's special characters escaped."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _repeated(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        if item in seen and item not in out:
+            out.append(item)
+        seen.add(item)
+    return out
 
 
 def display_path(path: Path) -> str:

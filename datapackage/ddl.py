@@ -125,7 +125,8 @@ def _missing_values(pkg: Package, res: Resource) -> list[str]:
 
 
 def read_csv_call(pkg: Package, res: Resource, path: str) -> str:
-    """``read_csv(...)`` of one resource: dialect spelled out, every column VARCHAR, no sniffing."""
+    """``read_csv(...)`` of one resource: dialect spelled out, every column VARCHAR, no sniffing,
+    and strict: a row that does not parse raises an error."""
     dialect = _dialect(pkg, res)
     quote = str(dialect.get("quoteChar", '"'))
     escape = quote if dialect.get("doubleQuote", True) else str(dialect.get("escapeChar", quote))
@@ -138,6 +139,10 @@ def read_csv_call(pkg: Package, res: Resource, path: str) -> str:
         f"escape = {literal(escape)}",
         f"header = {'true' if dialect.get('header', True) else 'false'}",
         "auto_detect = false",
+        # a row that does not parse is an error, never skipped or padded (sticoop.csvread)
+        "strict_mode = true",
+        "null_padding = false",
+        "ignore_errors = false",
     ]
     missing = _missing_values(pkg, res)
     if missing != [""]:

@@ -153,8 +153,81 @@ def diff_packages(old: Package | None, new: Package, limit: int | None = None) -
 
 
 def diff_paths(old: str | Path, new: str | Path, limit: int | None = None) -> PackageDiff:
-    """Diff two packages given as directories, ``datapackage.json`` files or release zips."""
+    """Diff two packages given as directories, ``datapackage.json`` files or release zips.
+
+    Zips are checked (``check_zip``) before anything is unpacked; a descriptor given on the
+    command line must be a regular file (a FIFO would block the read).
+    """
     from sticoop.release.sources import opened_package
 
+    for path in (Path(old), Path(new)):
+        _check_source(path)
     with opened_package(old) as old_pkg, opened_package(new) as new_pkg:
         return diff_packages(old_pkg, new_pkg, limit)
+
+
+MAX_RATIO = 200  # CSV text compresses 3-20 times; a zip bomb a thousand times
+_SMALL = 1 << 20  # members below this size are never suspicious
+
+
+def _check_source(path: Path) -> None:
+    """Refuse special files (FIFO, device, ...) and check zips, before anything is read."""
+    from sticoop.descriptor import DESCRIPTOR_NAME
+    from sticoop.release.layout import csv_zip_in
+    from sticoop.safefiles import FileKind, UnreadableResource, inspect_path, require_regular
+
+    kind = inspect_path(path, path.parent)
+    if kind is FileKind.DIRECTORY:
+        descriptor = path / DESCRIPTOR_NAME
+        if descriptor.exists() or descriptor.is_symlink():
+            require_regular(descriptor)
+            return
+        archive = csv_zip_in(path)
+        if archive is not None:
+            check_zip(archive)
+        return
+    if kind is FileKind.MISSING:
+        return  # opened_package names it
+    if kind is not FileKind.FILE:
+        raise UnreadableResource(str(path), kind)
+    if path.suffix.lower() == ".zip":
+        check_zip(path)
+
+
+def check_zip(archive: Path, max_size: int | None = None) -> None:
+    """Check a release zip without unpacking it: safe member names and types (``safezip``),
+    a total size within MAX_SIZE (default: what ``opened_package`` allows) and the free space
+    of the temporary folder, no member compressed more than ``MAX_RATIO`` times (a zip bomb),
+    and a ``datapackage.json``. Raises ``UnsafeArchive`` (exit 8) or ``UsageError``."""
+    import shutil
+    import tempfile
+    import zipfile
+
+    from sticoop.errors import UnsafeArchive, UsageError
+    from sticoop.release.safezip import check_archive
+    from sticoop.release.sources import MAX_PREVIOUS_SIZE
+
+    limit = MAX_PREVIOUS_SIZE if max_size is None else max_size
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = check_archive(zf, limit)
+    except zipfile.BadZipFile as exc:
+        raise UnsafeArchive(f"{archive}: not a valid zip archive ({exc})") from None
+    except OSError as exc:
+        raise UsageError(f"{archive}: cannot read: {exc.strerror}") from None
+    for info in members:
+        if info.file_size > _SMALL and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise UnsafeArchive(
+                f"{archive}: member {info.filename!r} unpacks to {info.file_size:,} bytes from "
+                f"{info.compress_size:,} (more than {MAX_RATIO} times): a zip bomb?"
+            )
+    total = sum(info.file_size for info in members)
+    free = shutil.disk_usage(tempfile.gettempdir()).free
+    if total > free:
+        raise UnsafeArchive(
+            f"{archive}: unpacks to {total:,} bytes, more than the {free:,} free in "
+            f"{tempfile.gettempdir()}"
+        )
+    names = [info.filename for info in members]
+    if not any(n == "datapackage.json" or n.endswith("/datapackage.json") for n in names):
+        raise UsageError(f"{archive}: archive holds no datapackage.json")

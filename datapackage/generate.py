@@ -17,9 +17,10 @@ def _codebook(pkg: Package) -> str:
 
 
 def _error_codes(pkg: Package) -> str:
+    from sticoop.refusals import render_refusals
     from sticoop.validators.error_codes import render_error_codes
 
-    return render_error_codes()
+    return render_error_codes().rstrip("\n") + "\n\n" + render_refusals()
 
 
 def _load_sql(pkg: Package) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sticoop.descriptor import load_package
@@ -16,6 +16,8 @@ class PackageSummary:
     title: str
     descriptor_path: Path
     row_counts: dict[str, int | None]
+    # tables whose file cannot be counted: what it is instead ("missing", "a FIFO ...")
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 def count_rows(path: Path) -> int | None:
@@ -27,7 +29,19 @@ def count_rows(path: Path) -> int | None:
 
 
 def package_info(path: str | Path | None = None) -> PackageSummary:
-    """Name, version and per-table row counts of the package at PATH."""
+    """Name, version and per-table row counts of the package at PATH. A file that is not a
+    regular file inside the package (FIFO, device, directory, link out) is not opened: its
+    count is None and ``unreadable`` says what it is."""
+    from sticoop.safefiles import FileKind, inspect_resource
+
     pkg = load_package(path)
-    counts = {r.name: count_rows(pkg.csv_path(r.name)) for r in pkg.resources}
-    return PackageSummary(pkg.name, pkg.version, pkg.title, pkg.descriptor_path, counts)
+    counts: dict[str, int | None] = {}
+    unreadable: dict[str, str] = {}
+    for res in pkg.resources:
+        kind = inspect_resource(pkg.root, res.path)
+        if kind is FileKind.FILE:
+            counts[res.name] = count_rows(pkg.csv_path(res.name))
+        else:
+            counts[res.name] = None
+            unreadable[res.name] = kind.value
+    return PackageSummary(pkg.name, pkg.version, pkg.title, pkg.descriptor_path, counts, unreadable)

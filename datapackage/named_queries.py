@@ -123,13 +123,18 @@ def bind_params(query: NamedQuery, given: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_named_query(
-    name: str, params: Mapping[str, Any] | None = None, data: str | Path | None = None
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    data: str | Path | None = None,
+    *,
+    timeout: float | None = None,
 ) -> pyarrow.Table:
-    """Run the named query NAME with PARAMS against DATA (see ``sticoop.query.run_query``)."""
+    """Run the named query NAME with PARAMS against DATA (see ``sticoop.query.run_query``),
+    stopped after TIMEOUT seconds (None: no limit)."""
     from sticoop.query import run_query
 
     query = get_query(name)
-    return run_query(query.sql, data=data, params=bind_params(query, params or {}))
+    return run_query(query.sql, data=data, params=bind_params(query, params or {}), timeout=timeout)
 
 
 def parse_param_options(items: list[str]) -> dict[str, str]:

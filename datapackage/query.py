@@ -2,30 +2,45 @@
 
 A connection holds typed *views* over the CSVs (see ``sticoop.ddl``), so a query reads only
 the files and columns it needs; or, for a release's ``.duckdb`` file, that database read-only.
-``run_query`` adds a sandbox: one read-only statement, no file access beyond the dataset's
-own files, configuration locked.
+``run_query`` adds the sandbox (``sticoop.sandbox``): one read-only statement, no file access
+beyond the dataset's own files, configuration locked, memory bounded, a private temporary
+folder, a time limit and Ctrl-C (``sticoop.interrupts``). Before DuckDB reads a CSV, each file
+is checked to be a regular file inside the package (``sticoop.safefiles``) whose last line
+DuckDB will not silently drop (``sticoop.csvread``); a row that does not parse is a
+``DataError`` naming file and line.
 """
 
 from __future__ import annotations
 
 import csv
-import re
+import os
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from sticoop.descriptor import DESCRIPTOR_NAME, Package, load_package
 from sticoop.errors import DataError, QueryError, UsageError
+from sticoop.sandbox import ALLOWED_STATEMENTS, check_read_only, statement_type
 
 if TYPE_CHECKING:
     import duckdb
     import pyarrow
 
     from sticoop.query_output import Rows
+    from sticoop.sandbox import SandboxedConnection
 
-ALLOWED_STATEMENTS = ("SELECT", "EXPLAIN")
-_EXPLAIN = re.compile(r"\s*explain\s+(?:analy[sz]e\s+)?(?P<inner>.*)", re.IGNORECASE | re.DOTALL)
+__all__ = [
+    "ALLOWED_STATEMENTS",
+    "check_read_only",
+    "connect",
+    "locate_data",
+    "read_table",
+    "run_query",
+    "run_query_rows",
+    "statement_type",
+]
 
 
 @dataclass(frozen=True)
@@ -46,9 +61,12 @@ def locate_data(data: str | Path | None = None) -> DataSource:
     """Resolve DATA: None (current repository, else the bundled dataset), a ``datapackage.json``,
     a directory holding one (directly or in its one sub-directory, as an unpacked release), or
     a ``.duckdb`` file (or a directory holding exactly one)."""
+    from sticoop.safefiles import check_given_path
+
     if data is None:
         return DataSource(package=load_package(None))
     path = Path(data)
+    check_given_path(path)
     if path.is_file():
         if path.suffix == ".duckdb":
             return DataSource(database=path)
@@ -74,77 +92,124 @@ def locate_data(data: str | Path | None = None) -> DataSource:
     )
 
 
-def check_headers(pkg: Package) -> None:
-    """Every CSV exists and its header row names the descriptor's columns, in order.
+def _read_header(path: Path, shown: str) -> list[str]:
+    """The header row of PATH, read from its first line alone (bounded, without blocking)."""
+    from sticoop.csvread import MAX_LINE, CsvReadError
+    from sticoop.safefiles import open_regular
 
-    (The views read columns by position, so a reordered header would silently shift them.)
+    try:
+        with os.fdopen(open_regular(path), "rb") as fh:
+            first = fh.readline(MAX_LINE + 1)
+    except OSError as exc:
+        raise DataError(f"{shown}: cannot read: {exc.strerror}") from None
+    if len(first) > MAX_LINE:
+        raise CsvReadError(f"{shown}, line 1: the header line is longer than {MAX_LINE:,} bytes")
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = first[exc.start : exc.start + 1].hex().upper()
+        raise CsvReadError(
+            f"{shown}, line 1: not valid UTF-8 (byte 0x{bad})",
+            hint="re-save the file as 'CSV UTF-8'; 'sticoop validate' lists every problem",
+        ) from None
+    return next(csv.reader([text.removeprefix("\ufeff").rstrip("\r\n")]), [])
+
+
+def check_headers(pkg: Package) -> None:
+    """Every CSV is a regular file inside the package, its header row names the descriptor's
+    columns in order, and its last line is not garbage DuckDB would skip.
+
+    (The views read columns by position, so a reordered header would silently shift them.
+    A FIFO, device, directory or link out of the package is refused without being opened.)
     """
+    from sticoop.csvread import check_tail
+    from sticoop.safefiles import require_file
+
     for res in pkg.resources:
         path = pkg.csv_path(res.name)
-        try:
-            with path.open(encoding="utf-8", newline="") as fh:
-                header = next(csv.reader(fh), [])
-        except FileNotFoundError:
-            raise DataError(f"{path}: file missing", hint="run 'sticoop validate'") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataError(f"{path}: cannot read: {exc}") from None
-        if header and header[0].startswith("\ufeff"):
-            header[0] = header[0][1:]
+        require_file(pkg.root, res.path, str(path))
+        header = _read_header(path, str(path))
         if header != res.field_names:
             raise DataError(
                 f"{path}, line 1: header {','.join(header)!r} does not match the descriptor's "
                 f"columns {','.join(res.field_names)!r}",
                 hint="run 'sticoop validate'",
             )
+        check_tail(path, str(path))
 
 
-def _sandbox(con: duckdb.DuckDBPyConnection, allowed_files: list[Path]) -> None:
-    """Allow reading only ALLOWED_FILES, no extensions, and lock the configuration."""
-    from sticoop.ddl import literal
-
-    paths = ", ".join(literal(str(p)) for p in allowed_files)
-    con.execute(f"SET allowed_paths = [{paths}]")
-    con.execute("SET allowed_directories = []")
-    con.execute("SET enable_external_access = false")
-    con.execute("SET autoinstall_known_extensions = false")
-    con.execute("SET autoload_known_extensions = false")
-    con.execute("SET lock_configuration = true")
+@overload
+def connect(
+    data: str | Path | None = None,
+    *,
+    sandbox: Literal[False] = False,
+    memory_limit: str | None = None,
+) -> duckdb.DuckDBPyConnection: ...
 
 
-def connect(data: str | Path | None = None, *, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+@overload
+def connect(
+    data: str | Path | None = None,
+    *,
+    sandbox: Literal[True],
+    memory_limit: str | None = None,
+) -> SandboxedConnection: ...
+
+
+def connect(
+    data: str | Path | None = None, *, sandbox: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection | SandboxedConnection:
     """A DuckDB connection holding the dataset's typed tables and the convenience views.
 
-    DATA as in ``locate_data``. With ``sandbox=True`` the connection can read nothing but the
-    dataset's files, load no extension, and change no setting.
+    DATA as in ``locate_data``. Without ``sandbox`` this is a plain DuckDB connection: full
+    DuckDB (files, extensions, settings, DDL), as your own process may do anything. With
+    ``sandbox=True`` it is a ``SandboxedConnection`` (``sticoop.sandbox``): read-only
+    statements only, no file but the dataset's, no extension, settings locked, memory bounded
+    (MEMORY_LIMIT, default ``sandbox.MEMORY_LIMIT``), temporary files in a private folder.
     """
     import duckdb
 
+    from sticoop import sandbox as sb
     from sticoop.ddl import create_views, view_statements
 
     source = locate_data(data)
-    if source.database is not None:
-        try:
-            con = duckdb.connect(str(source.database), read_only=True)
-        except duckdb.Error as exc:
-            raise UsageError(f"{source.database}: not a readable DuckDB database: {exc}") from None
-        if sandbox:
-            _sandbox(con, [])
-        return con
-    pkg = source.package
-    assert pkg is not None
-    check_headers(pkg)
-    con = duckdb.connect()
-    root = pkg.root.resolve()
+    temp = sb.private_temp_dir() if sandbox else None
+    settings = sb.config(temp, memory_limit) if temp is not None else {}
     try:
-        for statement in view_statements(pkg, base=root):
-            con.execute(statement)
-        create_views(con)
-    except duckdb.Error as exc:
-        con.close()
-        raise DataError(f"{pkg.descriptor_path}: cannot set up the views: {exc}") from None
-    if sandbox:
-        _sandbox(con, [root / res.path for res in pkg.resources])
-    return con
+        if source.database is not None:
+            try:
+                con = duckdb.connect(str(source.database), read_only=True, config=settings)
+            except duckdb.Error as exc:
+                raise UsageError(
+                    f"{source.database}: not a readable DuckDB database: {exc}"
+                ) from None
+            allowed: list[Path] = []
+        else:
+            pkg = source.package
+            assert pkg is not None
+            check_headers(pkg)
+            con = duckdb.connect(config=settings)
+            root = pkg.root.resolve()
+            try:
+                for statement in view_statements(pkg, base=root):
+                    con.execute(statement)
+                create_views(con)
+            except duckdb.Error as exc:
+                con.close()
+                raise DataError(f"{pkg.descriptor_path}: cannot set up the views: {exc}") from None
+            allowed = [root / res.path for res in pkg.resources]
+        if temp is None:
+            return con
+        try:
+            sb.apply(con, allowed)
+        except BaseException:
+            con.close()
+            raise
+        return sb.SandboxedConnection(con, temp)
+    except BaseException:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+        raise
 
 
 def relation_names(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
@@ -159,46 +224,6 @@ def relation_names(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]
     tables = [name for name, _ in rows if name not in convenience]
     views = [name for name, _ in rows if name in convenience]
     return tables, views
-
-
-def statement_type(sql: str) -> tuple[str, str]:
-    """(type, text) of the single statement in SQL; QueryError if there is none or several."""
-    import duckdb
-
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise QueryError(str(exc)) from None
-    if not statements:
-        raise QueryError("no SQL statement given")
-    if len(statements) > 1:
-        raise QueryError(
-            f"{len(statements)} statements given; run one at a time",
-            hint="remove the extra ';'-separated statements",
-        )
-    st = statements[0]
-    return st.type.name, sql if st.query is None else st.query
-
-
-def check_read_only(sql: str) -> str:
-    """The statement in SQL if it only reads (SELECT, or EXPLAIN of a SELECT); else QueryError."""
-    kind, text = statement_type(sql)
-    if kind == "EXPLAIN":
-        match = _EXPLAIN.match(text)
-        inner_kind = statement_type(match.group("inner"))[0] if match else "UNKNOWN"
-        if inner_kind != "SELECT":
-            raise QueryError(
-                "only EXPLAIN of a SELECT is allowed",
-                hint="queries may only read the dataset (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE)",
-            )
-        return text
-    if kind not in ALLOWED_STATEMENTS:
-        raise QueryError(
-            f"{kind} statements are not allowed: queries may only read the dataset",
-            hint="use SELECT (or WITH, FROM, DESCRIBE, SHOW, SUMMARIZE); "
-            "to save results pass --output FILE",
-        )
-    return text
 
 
 def _hint_for(exc: Exception, con: duckdb.DuckDBPyConnection) -> str:
@@ -217,57 +242,101 @@ def _hint_for(exc: Exception, con: duckdb.DuckDBPyConnection) -> str:
     return known
 
 
+def _duckdb_error(
+    exc: Exception, con: duckdb.DuckDBPyConnection, data: str | Path | None = None
+) -> Exception:
+    """The sticoop error for a DuckDB error: a CSV that does not parse is invalid data
+    (exit 1, naming file and line); anything else a QueryError with a hint."""
+    from sticoop.csvread import csv_error
+
+    def files() -> list[Path]:
+        source = locate_data(data)
+        pkg = source.package
+        return [pkg.csv_path(r.name) for r in pkg.resources] if pkg is not None else []
+
+    found = csv_error(exc, files=files() if "Parallel CSV" in str(exc) else None)
+    return found or QueryError(str(exc), hint=_hint_for(exc, con))
+
+
 def run_query(
     sql: str,
     data: str | Path | None = None,
     params: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = None,
+    memory_limit: str | None = None,
 ) -> pyarrow.Table:
     """Run one read-only SQL statement against DATA and return the result as an Arrow table.
 
     PARAMS fill DuckDB named parameters (``$name``). Raises QueryError (with a hint naming the
-    known tables) for syntax errors, unknown names and anything that is not a read.
+    known tables) for syntax errors, unknown names and anything that is not a read;
+    ``QueryTimeout`` after TIMEOUT seconds (None: no limit); KeyboardInterrupt on Ctrl-C or
+    SIGTERM (the query is interrupted at once); a ``DataError`` when a CSV does not parse.
+    MEMORY_LIMIT is DuckDB's (e.g. ``"2GB"``, default ``sandbox.MEMORY_LIMIT``).
     """
-    return _run_query(sql, data, params, lambda relation: relation.to_arrow_table())
+    return _run_query(
+        sql, data, params, lambda relation, check: relation.to_arrow_table(), timeout, memory_limit
+    )
 
 
 def run_query_rows(
     sql: str,
     data: str | Path | None = None,
     params: Mapping[str, Any] | None = None,
+    *,
+    max_rows: int | None = None,
+    timeout: float | None = None,
+    memory_limit: str | None = None,
 ) -> Rows:
     """``run_query`` returning plain Python rows (``query_output.Rows``): no pyarrow import,
-    which is most of the start-up time of a small query printed as text."""
+    which is most of the start-up time of a small query printed as text.
+
+    With MAX_ROWS only that many rows are fetched (the result streams: the rest is never
+    computed or held); ``Rows.more`` then says whether the query had more.
+    """
     from sticoop.query_output import Rows
 
-    return _run_query(sql, data, params, Rows.from_relation)
+    def fetch(relation: Any, check: Callable[[], None]) -> Rows:
+        return Rows.from_relation(relation, limit=max_rows, check=check)
+
+    return _run_query(sql, data, params, fetch, timeout, memory_limit)
 
 
 def _run_query(
     sql: str,
     data: str | Path | None,
     params: Mapping[str, Any] | None,
-    fetch: Callable[[Any], Any],
+    fetch: Callable[[Any, Callable[[], None]], Any],
+    timeout: float | None = None,
+    memory_limit: str | None = None,
 ) -> Any:
     """The guarded query behind both ``run_query`` functions; FETCH turns the relation into
-    the result."""
+    the result (calling its second argument between batches, to stop when interrupted)."""
     import duckdb
 
-    con = connect(data, sandbox=True)
+    from sticoop.interrupts import Watchdog
+
+    sandboxed = connect(data, sandbox=True, memory_limit=memory_limit)
+    con = sandboxed.raw
     try:
-        try:
-            text = check_read_only(sql)
-            relation = con.sql(text, params=dict(params) if params else None)
-            if relation is None:
-                raise QueryError("the statement returned no result")
-            return fetch(relation)
-        except duckdb.Error as exc:
-            raise QueryError(str(exc), hint=_hint_for(exc, con)) from None
-        except QueryError as exc:
-            if exc.hint is None:
-                exc.hint = _hint_for(exc, con)
-            raise
+        with Watchdog(con, timeout if timeout else None) as dog:
+            try:
+                text = check_read_only(sql)
+                relation = con.sql(text, params=dict(params) if params else None)
+                if relation is None:
+                    raise QueryError("the statement returned no result")
+                result = fetch(relation, dog.check)
+            except duckdb.Error as exc:
+                dog.check()
+                raise _duckdb_error(exc, con, data) from None
+            except QueryError as exc:
+                if exc.hint is None:
+                    exc.hint = _hint_for(exc, con)
+                raise
+        dog.check()
+        return result
     finally:
-        con.close()
+        sandboxed.close()
 
 
 def _enum_columns(data: str | Path | None, name: str) -> dict[str, tuple[str, ...]]:
@@ -301,7 +370,7 @@ def read_table(name: str, data: str | Path | None = None, pandas: bool = False) 
                 return relation.df()
             frame = relation.pl()
         except duckdb.Error as exc:
-            raise QueryError(str(exc), hint=_hint_for(exc, con)) from None
+            raise _duckdb_error(exc, con, data) from None
     finally:
         con.close()
     enums = _enum_columns(data, name)

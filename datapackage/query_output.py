@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,7 @@ _NUMERIC_TYPES = frozenset(
     ]
 )
 _ELLIPSIS = "…"
+_BATCH = 10_000  # rows fetched from DuckDB at a time
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,36 @@ class Rows:
     column_names: list[str]
     numeric: list[bool]
     rows: list[tuple[Any, ...]]
+    more: bool = False  # the query returned more rows than were fetched
 
     @classmethod
-    def from_relation(cls, relation: Any) -> Rows:
-        """The rows of a DuckDB relation (which runs it)."""
+    def from_relation(
+        cls,
+        relation: Any,
+        limit: int | None = None,
+        check: Callable[[], None] | None = None,
+    ) -> Rows:
+        """The rows of a DuckDB relation (which runs it), at most LIMIT of them (None or 0:
+        all). With LIMIT the query itself is limited (to LIMIT + 1 rows, to learn whether there
+        are more), so the rest is never computed; without, rows come in batches and CHECK is
+        called after each (it raises to stop, e.g. on Ctrl-C)."""
         numeric = [str(t) in _NUMERIC_TYPES or str(t).startswith("DECIMAL") for t in relation.types]
-        return cls(list(relation.columns), numeric, relation.fetchall())
+        columns = list(relation.columns)
+        more = False
+        if limit:
+            rows = relation.limit(limit + 1).fetchall()
+            if len(rows) > limit:
+                del rows[limit:]
+                more = True
+        else:
+            rows = []
+            for row in relation.iter_rows(_BATCH):
+                rows.append(row)
+                if check is not None and len(rows) % _BATCH == 0:
+                    check()
+        if check is not None:
+            check()
+        return cls(columns, numeric, rows, more)
 
     @property
     def num_rows(self) -> int:
@@ -75,13 +101,15 @@ class Rows:
 
     def slice(self, offset: int = 0, length: int | None = None) -> Rows:
         end = None if length is None else offset + length
-        return Rows(self.column_names, self.numeric, self.rows[offset:end])
+        more = self.more or (end is not None and end < len(self.rows))
+        return Rows(self.column_names, self.numeric, self.rows[offset:end], more)
 
     def select(self, indices: list[int]) -> Rows:
         return Rows(
             [self.column_names[i] for i in indices],
             [self.numeric[i] for i in indices],
             [tuple(row[i] for i in indices) for row in self.rows],
+            self.more,
         )
 
     def to_pylist(self) -> list[dict[str, Any]]:

@@ -23,7 +23,6 @@ that the file's bytes are them:
 from __future__ import annotations
 
 import hashlib
-import sys
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -44,8 +43,11 @@ _MAX_LINE = 2 * 1024 * 1024
 
 @cache
 def _spaces() -> tuple[int, ...]:
-    """Every character ``str.strip()`` removes (``Py_UNICODE_ISSPACE``), as code points."""
-    return tuple(c for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    """Every character ``sticoop.canonical`` strips from a cell's edges (validate's
+    ``EDGE_SPACE``), as sorted code points."""
+    from sticoop.canonical import EDGE_CHARS
+
+    return tuple(sorted({ord(c) for c in EDGE_CHARS}))
 
 
 @cache
@@ -100,10 +102,10 @@ def _quote(col: str) -> str:
 
 
 def _needs_strip(col: str) -> str:
-    """SQL: does the cell start or end with a character ``str.strip`` removes?
+    """SQL: does the cell start or end with a character ``canonical.clean_cell`` strips?
 
-    The first character is tested by code point (every such character below U+0085 is ASCII),
-    the regular expression only runs when that cannot decide.
+    The first character is tested by code point (ASCII ones by range), the regular expression
+    only runs when that cannot decide.
     """
     first = f"unicode({col})"
     spaces, pattern = _spaces(), _space_class()

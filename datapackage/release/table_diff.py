@@ -15,6 +15,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,10 +151,23 @@ class DiffEngine:
             raise
         try:
             self.con.execute(_json_macro())
-            self._prepare(old, new)
+            with self._reading():
+                self._prepare(old, new)
         except BaseException:
             self.close()
             raise
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn a DuckDB error while reading the CSVs into a DataError naming file and line."""
+        import duckdb
+
+        from sticoop.csvread import csv_error
+
+        try:
+            yield
+        except duckdb.Error as exc:
+            raise csv_error(exc) or DataError(f"cannot diff the packages: {exc}") from None
 
     def __enter__(self) -> DiffEngine:
         return self
@@ -195,6 +209,11 @@ class DiffEngine:
             self.con.execute(f"CREATE VIEW {view} AS SELECT {empty} WHERE false")
             self._rows[view] = 0
             return
+        from sticoop.csvread import check_tail, csv_error
+        from sticoop.safefiles import require_file
+
+        path = require_file(pkg.root, res.path, str(pkg.csv_path(res.name)))
+        check_tail(path, str(path))
         columns = ", ".join(f"NULLIF({ident(c)}, '') AS {ident(c)}" for c in res.field_names)
         source = read_csv_call(pkg, res, str(pkg.csv_path(res.name)))
         try:
@@ -202,7 +221,8 @@ class DiffEngine:
             # reading the whole file now reports a broken CSV here, not halfway through a diff
             self._rows[view] = self.con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
         except duckdb.Error as exc:
-            raise DataError(f"{pkg.csv_path(res.name)}: cannot read: {exc}") from None
+            found = csv_error(exc, files=[path])
+            raise found or DataError(f"{path}: cannot read: {exc}") from None
 
     def _diff_table(self, index: int, pair: TablePair) -> None:
         o, n = f"o{index}", f"n{index}"
@@ -289,10 +309,11 @@ class DiffEngine:
         """Up to LIMIT records of one kind of CHANGE in TABLE, in key order."""
         index, pair = self._pair(table)
         bound = f" LIMIT {int(limit)}" if limit is not None else ""
-        rows = self.con.execute(
-            f"SELECT * FROM d{index} WHERE change = ? ORDER BY {self._order(pair)}{bound}",
-            [change],
-        ).fetchall()
+        with self._reading():
+            rows = self.con.execute(
+                f"SELECT * FROM d{index} WHERE change = ? ORDER BY {self._order(pair)}{bound}",
+                [change],
+            ).fetchall()
         return [self._record(pair, row) for row in rows]
 
     def iter_records(self, table: str) -> Iterator[RecordChange]:
@@ -300,9 +321,13 @@ class DiffEngine:
         index, pair = self._pair(table)
         cursor = self.con.cursor()
         try:
-            cursor.execute(f"SELECT * FROM d{index} ORDER BY {self._order(pair)}")
-            while batch := cursor.fetchmany(_BATCH):
+            with self._reading():
+                cursor.execute(f"SELECT * FROM d{index} ORDER BY {self._order(pair)}")
+                batch = cursor.fetchmany(_BATCH)
+            while batch:
                 yield from (self._record(pair, row) for row in batch)
+                with self._reading():
+                    batch = cursor.fetchmany(_BATCH)
         finally:
             cursor.close()
 
