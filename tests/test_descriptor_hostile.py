@@ -229,3 +229,27 @@ def test_a_line_too_long_for_bounded_memory_is_refused(tmp_path, monkeypatch):
     path = _write(tmp_path, _with(lambda *_: None), "id,s\n1," + "x" * 3_000_000 + "\n2,y\n")
     [finding] = validate(path).findings
     assert (finding.code, finding.line) == ("line-too-long", 2)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "link-out", "broken-link"])
+def test_special_files_are_named_never_read(tmp_path, kind):
+    import os
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    path = _write(package, _with(lambda *_: None))
+    target = package / "t.csv"
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "directory":
+        target.mkdir()
+    elif kind == "link-out":
+        (tmp_path / "secret.csv").write_text("id,s\n1,SECRET\n", encoding="utf-8")
+        target.symlink_to(tmp_path / "secret.csv")
+    else:
+        target.symlink_to(tmp_path / "nowhere.csv")
+    report = validate(path)  # a FIFO opened for reading would block here
+    [finding] = report.findings
+    assert finding.code == "file-not-regular"
+    assert "SECRET" not in (finding.value or "") + finding.message

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from sticoop.descriptor import Package, Resource, load_package
 from sticoop.errors import DescriptorError
+from sticoop.safefiles import FileKind, inspect_resource
 from sticoop.validators.cell_rules import cell_rules
 from sticoop.validators.crosstable import PRELUDES, RULES, TableRule, retired_rules
 from sticoop.validators.findings import Finding, Report, truncate
-from sticoop.validators.integrity_checks import integrity_findings, presence_findings
+from sticoop.validators.integrity_checks import integrity_findings
 from sticoop.validators.keys import (
     cycle_sql,
     fk_missing_sql,
@@ -23,7 +24,14 @@ from sticoop.validators.keys import (
     self_references,
     unique_duplicate_sql,
 )
-from sticoop.validators.loading import OK, UNUSABLE, LoadedTable, load_table, scan_or_error
+from sticoop.validators.loading import (
+    OK,
+    UNUSABLE,
+    LoadedTable,
+    load_table,
+    scan_or_error,
+    unreadable_table,
+)
 from sticoop.validators.quick import prove_clean, quick_applies, worth_it
 from sticoop.validators.sql_cells import cell_check_sql
 
@@ -74,16 +82,25 @@ def validate(
         # Byte-level scans run one file ahead in a thread while DuckDB (which releases the
         # GIL) loads the previous file.
         with ThreadPoolExecutor(max_workers=1) as pool:
+            kinds = {r.name: inspect_resource(pkg.root, r.path) for r in pkg.resources}
+            readable = {name for name, kind in kinds.items() if kind is FileKind.FILE}
             scans = [
-                pool.submit(scan_or_error, pkg.csv_path(r.name) if r.kind != "file" else None)
+                pool.submit(scan_or_error, pkg.csv_path(r.name))
+                if r.kind != "file" and r.name in readable
+                else None
                 for r in pkg.resources
             ]
             for i, (res, scan) in enumerate(zip(pkg.resources, scans, strict=True), 1):
                 say(f"[{i}/{total}] reading {res.path}")
                 path = pkg.csv_path(res.name)
+                if res.name not in readable:
+                    table = unreadable_table(con, res, path, kinds[res.name].value)
+                    if res.kind != "file":
+                        loaded[res.name] = table
+                    report.extend(table.findings)
+                    continue
                 report.extend(integrity_findings(res, path))
                 if res.kind == "file":
-                    report.extend(presence_findings(res, path))
                     continue
                 loaded[res.name] = table = load_table(con, res, path, scan.result(), pkg.house)
                 report.extend(table.findings)

@@ -1,5 +1,4 @@
-"""Findings for a resource's declared ``bytes`` and ``hash``, and for files sticoop does not
-read as tables (present or not)."""
+"""Findings for a resource's declared ``bytes`` and ``hash``."""
 
 from __future__ import annotations
 
@@ -41,18 +40,3 @@ def integrity_findings(res: Resource, path: Path) -> list[Finding]:
                 )
             )
     return findings
-
-
-def presence_findings(res: Resource, path: Path) -> list[Finding]:
-    """A non-tabular resource is only required to exist as a regular file."""
-    if path.is_file():
-        return []
-    what = "a directory, not a file" if path.is_dir() else "not found"
-    return [
-        Finding(
-            code="file-missing",
-            message=f"{display_path(path)}: {what}",
-            table=res.name,
-            file=display_path(path),
-        )
-    ]

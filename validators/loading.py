@@ -63,6 +63,18 @@ def scan_or_error(path: Path | None) -> FileScan | OSError | None:
         return exc
 
 
+def unreadable_table(con, resource: Resource, path: Path, what: str) -> LoadedTable:
+    """The table of a resource whose path is not a regular file inside the package (WHAT it
+    is instead: "missing", "a FIFO (named pipe)", ...): never opened, reported as such."""
+    table = LoadedTable(resource, display_path(path), state=UNUSABLE)
+    if what == "missing":
+        table.finding("file-missing", f"file not found: {table.file}")
+    else:
+        table.finding("file-not-regular", f"{table.file} is {what}, not a file: not read")
+    _create_empty_view(con, resource)
+    return table
+
+
 def load_table(
     con,
     resource: Resource,

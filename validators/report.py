@@ -65,7 +65,8 @@ def _text(report: Report, max_errors: int | None, strict: bool) -> str:
                     break
                 budget -= 1
                 value = f" [{f.value!r}]" if f.value is not None else ""
-                lines.append(f"    {_where(f)}: {f.message}{value}")
+                where = _where(f)
+                lines.append(f"    {where + ': ' if where else ''}{f.message}{value}")
             if len(items) > EXAMPLES:
                 lines.append(f"    … and {len(items) - EXAMPLES:,} more")
     if max_errors is not None and len(report.findings) > max_errors:

@@ -48,6 +48,13 @@ _RULES = [
         "message).",
     ),
     Rule("file-missing", ERROR, "file", "A resource's CSV file does not exist or cannot be read."),
+    Rule(
+        "file-not-regular",
+        ERROR,
+        "file",
+        "A resource path is a directory, FIFO, device, socket, broken link or a link out of the "
+        "package: never opened.",
+    ),
     Rule("file-empty", ERROR, "file", "The file is empty (0 bytes or no header row)."),
     Rule("bytes-mismatch", ERROR, "file", "The file's size differs from the declared bytes."),
     Rule("hash-mismatch", ERROR, "file", "The file's hash differs from the declared hash."),
