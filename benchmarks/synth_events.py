@@ -92,8 +92,9 @@ def _links(
     frame = _dedupe_sort(frame, list(names))
     if names[1] == "source_id":  # data model 1.1: every source link carries a quote
         frame = frame.with_columns(
-            pl.concat_str([pl.lit("Synthetic passage of "), pl.col("source_id"), pl.lit(".")])
-            .alias("quote")
+            pl.concat_str(
+                [pl.lit("Synthetic passage of "), pl.col("source_id"), pl.lit(".")]
+            ).alias("quote")
         )
     return frame
 
