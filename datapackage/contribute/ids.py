@@ -1,4 +1,4 @@
-"""Proposed ids, following the data model's conventions (docs/codebook.md, "Id conventions").
+"""Proposed ids, following the data model's conventions (docs/contributing-records.md).
 
 - event: ``<start date>-<partner alpha-3, lower case>-<kind>`` (the partner, not the venue);
 - source: ``<outlet>-<published date>-<topic>``;
