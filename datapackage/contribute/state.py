@@ -52,16 +52,6 @@ class PackageState:
         key = self.key(table)
         return {r.get(key, "") for r in self.rows(table)}
 
-    def is_added(self, table: str, id_: str) -> bool:
-        key = self.key(table)
-        return any(r.get(key) == id_ for r in self.added.get(table, []))
-
-    def merge(self, batch: dict[str, list[Row]], origins: dict[tuple[str, str], Origin]) -> None:
-        """Accept the rows of one file (after it was checked without problems)."""
-        for table, rows in batch.items():
-            self.added.setdefault(table, []).extend(rows)
-        self.origins.update(origins)
-
     def full_row(self, table: str, values: Row) -> Row:
         """VALUES with every column of TABLE present ('' where missing)."""
         return {c: values.get(c, "") for c in self.pkg.resource(table).field_names}
