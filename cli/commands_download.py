@@ -42,17 +42,52 @@ def download(
         bool, typer.Option("--force", help="Replace a non-empty --dest or an existing file.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            max=7 * 24 * 3600,
+            help="Seconds the whole transfer (index and file) may take; each read also gives "
+            "up after 30 s without data.",
+        ),
+    ] = 600.0,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="Use no network: unpack the newest cached release (or VERSION) checked "
+            "against the index kept in the cache.",
+        ),
+    ] = False,
 ) -> None:
     """Download a release, verify it against the index's SHA-256 and unpack it.
 
-    Cached in the user cache directory (STICOOP_CACHE_DIR overrides it). Exit status: 0 ok,
-    2 usage, 3 no network or HTTP error, 4 unknown version or format, 5 checksum mismatch,
-    6 truncated download, 7 disk write failure, 8 unsafe archive, 9 invalid index.
+    Cached in the user cache directory (STICOOP_CACHE_DIR overrides it; see 'sticoop cache').
+    Only http(s) is fetched; nothing downloaded is trusted (SECURITY.md). Exit status: 0 ok,
+    2 usage, 3 no network, HTTP error, refused redirect or --timeout reached, 4 unknown
+    version or format (or not cached with --offline), 5 checksum mismatch, 6 truncated
+    download, 7 disk write failure, 8 unsafe archive, 9 invalid index, 130 interrupted
+    (Ctrl-C or SIGTERM; no temporary file is left).
     """
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
-    from sticoop.download import download_release
+    from sticoop.download import download_release, terminate_as_interrupt
 
-    result = download_release(version, fmt, dest, url=index_url, progress=not quiet, force=force)
+    try:
+        with terminate_as_interrupt():
+            result = download_release(
+                version,
+                fmt,
+                dest,
+                url=index_url,
+                progress=not quiet,
+                force=force,
+                timeout=timeout,
+                offline=offline,
+            )
+    except KeyboardInterrupt:
+        typer.echo("interrupted: download stopped, temporary files removed", err=True)
+        raise typer.Exit(130) from None
     origin = " (from cache)" if result.from_cache else ""
     typer.echo(f"{result.name} {result.version} ({result.fmt}){origin}: {result.path}")

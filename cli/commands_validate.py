@@ -10,6 +10,7 @@ from sticoop.cli.app import app
 from sticoop.cli.options import PathArg
 
 FORMATS = ("text", "json", "github", "markdown")
+PROFILES = ("spec", "house")
 
 
 def _progress_printer():
@@ -35,6 +36,14 @@ def validate(
         typer.Option("--max-errors", min=0, help="List at most N findings (all are counted)."),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="spec: exactly the Frictionless specs; house: also our data model's rules. "
+            "Default: what the descriptor opts into (spec unless it says otherwise).",
+        ),
+    ] = None,
 ) -> None:
     """Validate a data package: files, cells, keys and the rules across tables.
 
@@ -42,10 +51,12 @@ def validate(
     """
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if profile is not None and profile not in PROFILES:
+        raise typer.BadParameter(f"choose one of {', '.join(PROFILES)}", param_hint="--profile")
     from sticoop.validators.engine import validate as run
     from sticoop.validators.report import render
 
-    report = run(path, progress=_progress_printer())
+    report = run(path, progress=_progress_printer(), profile=profile)
     typer.echo(render(report, fmt, max_errors=max_errors, strict=strict))
     if not report.passed(strict):
         raise typer.Exit(1)

@@ -43,7 +43,19 @@ _SCALAR_TYPES = {
     "number": "DOUBLE",
     "boolean": "BOOLEAN",
     "date": "DATE",
+    "time": "TIME",
+    "datetime": "TIMESTAMP",
+    "year": "INTEGER",
+    "yearmonth": "DATE",
+    "duration": "VARCHAR",
+    "geopoint": "VARCHAR",
+    "geojson": "VARCHAR",
+    "object": "VARCHAR",
+    "array": "VARCHAR",
+    "list": "VARCHAR",
+    "any": "VARCHAR",
 }
+_INT32 = 2**31
 _INDENT = "    "
 # build_database's DuckDB buffer pool. Table data beyond it spills to the file, but a table's
 # primary-key index is held whole while it is built (about 450 MB for 3.8 million rows).
@@ -71,7 +83,16 @@ def column_type(resource: Resource, field: Field) -> str:
     """The DuckDB type of a column, from the descriptor alone."""
     if field.enum is not None:
         return ident(enum_type_name(resource, field))
+    if field.type == "integer" and not _fits_int32(field):
+        return "HUGEINT"
     return _SCALAR_TYPES[field.type]
+
+
+def _fits_int32(field: Field) -> bool:
+    """True when FIELD's declared bounds keep every value within a 32-bit INTEGER."""
+    low = field.minimum if field.minimum is not None else field.exclusive_minimum
+    high = field.maximum if field.maximum is not None else field.exclusive_maximum
+    return low is not None and high is not None and low >= -_INT32 and high < _INT32
 
 
 def type_statements(pkg: Package, *, if_not_exists: bool = False) -> list[str]:
@@ -137,7 +158,26 @@ def cast_expression(resource: Resource, field: Field) -> str:
             f"CASE WHEN {col} IN ({trues}) THEN true WHEN {col} IN ({falses}) THEN false "
             f"WHEN {col} IS NULL THEN NULL ELSE error({where} || {col}) END"
         )
-    return f"CAST({col} AS {column_type(resource, field)})"
+    if _plain_cast(field):
+        return f"CAST({col} AS {column_type(resource, field)})"
+    from sticoop.validators.typed_sql import cast_sql
+
+    where = literal(f"{resource.name}.{field.name}: not a valid {field.type}: ")
+    typed = f"CAST(({cast_sql(field, col)}) AS {column_type(resource, field)})"
+    return f"CASE WHEN {col} IS NULL THEN NULL ELSE coalesce({typed}, error({where} || {col})) END"
+
+
+def _plain_cast(field: Field) -> bool:
+    """True when DuckDB's own CAST reads FIELD's text exactly as the Table Schema does."""
+    if field.enum is not None:
+        return True
+    if field.type == "integer":
+        return field.bare_number and not field.group_char
+    if field.type == "date":
+        return field.format == "default"
+    if field.type == "number":
+        return field.bare_number and not field.group_char and field.decimal_char == "."
+    return _SCALAR_TYPES[field.type] == "VARCHAR" and field.type != "string"
 
 
 def typed_select(pkg: Package, res: Resource, path: str) -> str:
@@ -169,10 +209,15 @@ def _check_constraints(f: Field) -> list[str]:
         checks.append(f"regexp_full_match({col}, {literal(f.pattern)})")
     if f.max_length is not None:
         checks.append(f"length({col}) <= {int(f.max_length)}")
-    if f.minimum is not None:
-        checks.append(f"{col} >= {f.minimum}")
-    if f.maximum is not None:
-        checks.append(f"{col} <= {f.maximum}")
+    from sticoop.validators.typed_sql import sql_literal
+
+    bounds = (
+        (f.minimum, ">="),
+        (f.exclusive_minimum, ">"),
+        (f.maximum, "<="),
+        (f.exclusive_maximum, "<"),
+    )
+    checks += [f"{col} {op} {sql_literal(value)}" for value, op in bounds if value is not None]
     return checks
 
 

@@ -3,22 +3,53 @@
 The index comes from --index-url, else STICOOP_INDEX_URL, else ``DEFAULT_INDEX_URL`` (a
 placeholder for the project's GitHub releases). Artefacts are cached per version in the user
 cache directory (STICOOP_CACHE_DIR overrides it) and checked against the index's SHA-256
-before every use.
+before every use. With ``offline`` the network is not used: the newest cached release (or the
+cached VERSION) is unpacked, checked against the index copy kept beside it.
+
+Nothing downloaded is trusted (see SECURITY.md): the index is checked for types, limits and
+safe names before any value of it is used, only http(s) is fetched, the whole transfer has a
+deadline, archives are checked member by member before anything is unpacked, and nothing
+outside the cache and the destination is written or deleted.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sticoop.errors import DiskWriteFailure, UsageError
-from sticoop.release.cache import cached_path, user_cache_dir
-from sticoop.release.fetch import download, fetch_small
-from sticoop.release.files import replace_dir, sha256_file
+from sticoop.errors import (
+    DiskWriteFailure,
+    IndexInvalid,
+    SticoopError,
+    UnknownVersion,
+    UsageError,
+)
+from sticoop.release.cache import (
+    INDEX_COPY,
+    cached_path,
+    index_copies,
+    make_dirs,
+    remove_empty,
+    remove_stale_parts,
+    user_cache_dir,
+)
+from sticoop.release.fetch import (
+    DEADLINE,
+    MAX_DEADLINE,
+    Deadline,
+    check_scheme,
+    download,
+    fetch_small,
+)
+from sticoop.release.files import replace_dir, sha256_file, write_atomic
 from sticoop.release.index import (
     DEFAULT_INDEX_URL,
     dir_name,
@@ -27,7 +58,8 @@ from sticoop.release.index import (
     select_release,
 )
 from sticoop.release.layout import FORMATS
-from sticoop.release.safezip import extract_zip
+from sticoop.release.safezip import MAX_RATIO, check_zip, extract_zip
+from sticoop.release.semver import parse_version
 
 ZIP_SLACK = 1 << 20  # bytes an archive may unpack to beyond the index's unpacked_size
 
@@ -48,13 +80,57 @@ def index_url(option: str | None = None) -> str:
     return option or os.environ.get("STICOOP_INDEX_URL") or DEFAULT_INDEX_URL
 
 
-def _cached_artefact(info: dict[str, Any], target: Path, progress: bool) -> bool:
-    """Make TARGET a verified copy of the artefact; True when the cache already had it."""
-    if target.is_file():
-        if target.stat().st_size == info["size"] and sha256_file(target) == info["sha256"]:
-            return True
-        target.unlink()  # stale or damaged: fetch again
-    download(info["url"], target, info["size"], info["sha256"], show_progress=progress)
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises KeyboardInterrupt (as Ctrl-C does), so that every
+    ``finally`` runs and no temporary file is left. Only in the main thread; restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _is_verified(target: Path, info: dict[str, Any]) -> bool:
+    return (
+        target.is_file()
+        and not target.is_symlink()
+        and target.stat().st_size == info["size"]
+        and sha256_file(target) == info["sha256"].lower()
+    )
+
+
+def _cached_artefact(
+    info: dict[str, Any], target: Path, deadline: Deadline, progress: bool
+) -> bool:
+    """Make TARGET a verified copy of the artefact; True when the cache already had it.
+
+    A failed download leaves no folder it created in the cache."""
+    remove_stale_parts(target.parent)
+    if _is_verified(target, info):
+        return True
+    created = make_dirs(target.parent)
+    try:
+        if target.is_symlink() or target.is_file():
+            target.unlink()  # stale or damaged, and inside the cache: fetch again
+        download(
+            info["url"],
+            target,
+            info["size"],
+            info["sha256"],
+            deadline=deadline,
+            show_progress=progress,
+        )
+    except BaseException:
+        remove_empty(created)
+        raise
     return False
 
 
@@ -62,10 +138,12 @@ def _max_unpacked(info: dict[str, Any]) -> int:
     announced = info.get("unpacked_size")
     if isinstance(announced, int):
         return announced + announced // 20 + ZIP_SLACK
-    return info["size"] * 100  # no announcement: a zip-bomb ratio bound
+    return info["size"] * MAX_RATIO // 2  # no announcement: a zip-bomb ratio bound
 
 
 def _prepare_dest(dest: Path, force: bool) -> None:
+    if dest.is_symlink() and not force:
+        raise UsageError(f"{dest} is a symbolic link", hint="choose another --dest")
     if dest.exists() and not dest.is_dir():
         raise UsageError(f"{dest} exists and is not a directory")
     if dest.is_dir() and any(dest.iterdir()) and not force:
@@ -73,44 +151,103 @@ def _prepare_dest(dest: Path, force: bool) -> None:
 
 
 def _install_zip(archive: Path, info: dict[str, Any], dest: Path, force: bool) -> Path:
-    """Unpack ARCHIVE into a temporary folder beside DEST, then move it to DEST."""
+    """Check ARCHIVE, unpack it into a temporary folder beside DEST, then move it to DEST.
+
+    Nothing is created before the whole archive has been checked; on failure the temporary
+    folder and the parents of DEST this created are removed."""
     _prepare_dest(dest, force)
+    limit = _max_unpacked(info)
+    check_zip(archive, limit)
+    created = make_dirs(dest.parent)
+    tmp: Path | None = None
+    done = False
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-    except OSError as exc:
-        raise DiskWriteFailure(f"cannot write into {dest.parent}: {exc.strerror}") from None
-    try:
-        extract_zip(archive, tmp, _max_unpacked(info))
+        extract_zip(archive, tmp, limit)
         tmp.chmod(0o755)
         replace_dir(tmp, dest)
+        done = True
     except OSError as exc:
         raise DiskWriteFailure(f"cannot write {dest}: {exc.strerror}") from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if not done:
+            remove_empty(created)
     return dest
 
 
 def _install_file(source: Path, dest: Path, force: bool) -> Path:
     """Copy SOURCE into the folder DEST (atomically)."""
     target = dest / source.name
-    if target.exists() and not force:
+    if (target.exists() or target.is_symlink()) and not force:
         raise UsageError(f"{target} already exists", hint="pass --force to replace it")
+    if target.is_dir():
+        raise UsageError(f"{target} is a directory")
     tmp: Path | None = None
+    created = make_dirs(dest)
+    done = False
     try:
-        dest.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=dest)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=dest)
         tmp = Path(name)
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:
             shutil.copyfileobj(src, out)
         tmp.chmod(0o644)
         os.replace(tmp, target)
+        done = True
     except OSError as exc:
         raise DiskWriteFailure(f"cannot write {target}: {exc.strerror}") from None
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+        if not done:
+            remove_empty(created)
     return target
+
+
+def _online(
+    version: str, fmt: str, source: str, cache: Path, deadline: Deadline, progress: bool
+) -> tuple[str, str, dict[str, Any], Path, bool]:
+    """Fetch and check the index, then the artefact (unless cached); keep a copy of the index
+    beside the cached releases for ``--offline``."""
+    check_scheme(source, "--index-url")
+    data = fetch_small(source, deadline)
+    index = parse_index(data, source)
+    entry = select_release(index, version)
+    info = select_artefact(entry, fmt, source)
+    name, ver = index.get("name") or "", entry["version"]
+    target = cached_path(cache, name, ver, info["file"])
+    hit = _cached_artefact(info, target, deadline, progress)
+    with suppress(SticoopError, OSError):  # the copy only serves --offline
+        write_atomic(target.parent.parent / INDEX_COPY, data)
+    return name, ver, info, target, hit
+
+
+def _offline(version: str, fmt: str, cache: Path) -> tuple[str, str, dict[str, Any], Path, bool]:
+    """The newest release (or VERSION) whose FMT artefact is in the cache and matches the
+    index copy kept there; UnknownVersion (exit 4) when there is none."""
+    found = []
+    for copy in index_copies(cache):
+        try:
+            index = parse_index(copy.read_bytes(), str(copy))
+        except (IndexInvalid, OSError):
+            continue
+        name = index.get("name") or ""
+        for entry in index["releases"]:
+            info = entry["artefacts"].get(fmt)
+            if info is None or version not in ("latest", entry["version"]):
+                continue
+            target = cached_path(cache, name, entry["version"], info["file"])
+            if _is_verified(target, info):
+                found.append((parse_version(entry["version"]), name, info, target))
+    if not found:
+        what = "release" if version == "latest" else f"release {version}"
+        raise UnknownVersion(
+            f"no {what} in the {fmt} format is in the cache {cache}",
+            hint="download it once without --offline ('sticoop cache list' shows the cache)",
+        )
+    ver, name, info, target = max(found, key=lambda item: item[0])
+    return name, str(ver), info, target, True
 
 
 def download_release(
@@ -122,21 +259,29 @@ def download_release(
     cache: Path | None = None,
     progress: bool = True,
     force: bool = False,
+    timeout: float = DEADLINE,
+    offline: bool = False,
 ) -> DownloadResult:
     """Fetch release VERSION ('latest' or X.Y.Z) in format FMT and unpack it into DEST.
 
     DEST defaults to ``./<name>-<version>`` (csv), ``./<name>-<version>-parquet`` (parquet) or
-    the current directory (duckdb, a single file).
+    the current directory (duckdb, a single file). TIMEOUT bounds the whole transfer (index and
+    artefact) in seconds. OFFLINE uses only the cache.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    source = index_url(url)
-    index = parse_index(fetch_small(source), source)
-    entry = select_release(index, version)
-    info = select_artefact(entry, fmt, source)
-    name, ver = index.get("name", ""), entry["version"]
-    target = cached_path(cache or user_cache_dir(), name, ver, info["file"])
-    hit = _cached_artefact(info, target, progress)
+    if version != "latest":
+        parse_version(version)  # UsageError for anything but X.Y.Z
+    if not 0 < timeout <= MAX_DEADLINE:
+        raise UsageError(f"the timeout must be from 0 to {MAX_DEADLINE:,} seconds, not {timeout}")
+    root = cache or user_cache_dir()
+    if offline:
+        name, ver, info, target, hit = _offline(version, fmt, root)
+    else:
+        with Deadline(timeout) as deadline:
+            name, ver, info, target, hit = _online(
+                version, fmt, index_url(url), root, deadline, progress
+            )
     if fmt == "duckdb":
         path = _install_file(target, dest or Path.cwd(), force)
     else:

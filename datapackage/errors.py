@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class SticoopError(Exception):
     """Base class. ``exit_code`` is what the CLI returns; ``code`` is a stable identifier."""
@@ -34,13 +36,44 @@ class DataError(SticoopError):
     code = "invalid-data"
 
 
+@dataclass(frozen=True)
+class DescriptorProblem:
+    """One problem in a descriptor, located by a JSON pointer (``/resources/0/schema``)."""
+
+    pointer: str
+    message: str
+    code: str = "descriptor-invalid"
+
+
 class DescriptorError(DataError):
     """``datapackage.json`` cannot be read or does not describe a usable package."""
 
-    def __init__(self, message: str, *, code: str = "descriptor-invalid", path: str = "") -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "descriptor-invalid",
+        path: str = "",
+        pointer: str = "",
+        problems: tuple[DescriptorProblem, ...] = (),
+    ) -> None:
+        super().__init__(f"{pointer}: {message}" if pointer else message)
         self.code = code
         self.path = path
+        self.problems = problems or (DescriptorProblem(pointer, message, code),)
+
+    @classmethod
+    def from_problems(cls, problems: list[DescriptorProblem], path: str) -> DescriptorError:
+        """One error carrying every problem (the first is its message)."""
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return cls(
+            first.message + more,
+            code=first.code,
+            path=path,
+            pointer=first.pointer,
+            problems=tuple(problems),
+        )
 
 
 class QueryError(SticoopError):
@@ -75,8 +108,15 @@ class NetworkFailure(DownloadError):
     code = "no-network"
 
 
+class DownloadTimeout(NetworkFailure):
+    """The transfer took longer than the overall deadline (``--timeout``) (exit 3)."""
+
+    exit_code = 3
+    code = "download-timeout"
+
+
 class UnknownVersion(DownloadError):
-    """The release index has no such version or format (exit 4)."""
+    """The release index (or, offline, the cache) has no such version or format (exit 4)."""
 
     exit_code = 4
     code = "unknown-version"
@@ -104,14 +144,16 @@ class DiskWriteFailure(DownloadError):
 
 
 class UnsafeArchive(DownloadError):
-    """An archive holds absolute paths, '..', links or far more data than announced (exit 8)."""
+    """An archive holds a member sticoop will not write: an absolute or escaping path, a link or
+    device, a name clash, nesting too deep, or more data than announced or allowed (exit 8)."""
 
     exit_code = 8
     code = "unsafe-archive"
 
 
 class IndexInvalid(DownloadError):
-    """The release index is not the JSON document sticoop expects (exit 9)."""
+    """The release index is not the JSON document sticoop expects: wrong types, unsafe names,
+    URLs other than http(s), values beyond the limits (exit 9)."""
 
     exit_code = 9
     code = "index-invalid"

@@ -17,6 +17,7 @@ import pytest
 from release_helpers import copy_bundled
 
 from sticoop.release.build import build_release
+from sticoop.release.cache import INDEX_COPY
 from sticoop.release.index import write_index
 from sticoop.validators.engine import validate
 
@@ -98,7 +99,8 @@ def site(published: dict[str, Route], monkeypatch, tmp_path: Path) -> Iterator[S
 
 
 def cached_files(tmp_path: Path) -> list[Path]:
-    return [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    """The cached artefacts (not the index copy kept for --offline)."""
+    return [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name != INDEX_COPY]
 
 
 def test_download_verifies_unpacks_and_validates(site: Site, tmp_path: Path, cli) -> None:
@@ -260,4 +262,25 @@ def test_unsafe_archives_are_rejected(
     assert result.exit_code == 8, result.stderr
     assert message in result.stderr
     assert not dest.exists() and not (tmp_path / "inner" / "evil.txt").exists()
-    assert [p.name for p in (tmp_path / "inner").iterdir()] == []  # no temporary left behind
+    assert not (tmp_path / "inner").exists()  # checked before anything is created
+
+
+def test_offline_and_cache_commands_with_a_real_release(site: Site, tmp_path: Path, cli) -> None:
+    for fmt in ("csv", "duckdb"):
+        dest = tmp_path / f"online-{fmt}"
+        assert (
+            cli("download", "-f", fmt, "--index-url", site.url, "--dest", str(dest)).exit_code == 0
+        )
+    hits = len(site.hits)
+    offline = cli("download", "--offline", "--dest", str(tmp_path / "offline"), "--quiet")
+    assert offline.exit_code == 0, offline.stderr
+    assert offline.stdout == f"{NAME} 0.1.0 (csv) (from cache): {tmp_path / 'offline'}\n"
+    assert len(site.hits) == hits, "--offline used the network"
+    assert validate(tmp_path / "offline").ok
+    listed = cli("cache", "list")
+    assert listed.exit_code == 0 and "2 file(s)" in listed.stdout
+    assert f"{NAME} 0.1.0  {NAME}-0.1.0-csv.zip" in listed.stdout
+    assert cli("cache", "clear").exit_code == 0
+    assert cached_files(tmp_path) == [] and list((tmp_path / "cache").iterdir()) == []
+    missing = cli("download", "--offline", "--dest", str(tmp_path / "again"))
+    assert missing.exit_code == 4 and "in the cache" in missing.stderr

@@ -66,7 +66,10 @@ def test_schema_change_levels(old: Path, new: Path) -> None:
     roles.append("observer")
     kinds = field(descriptor, "parties", "party_type")["constraints"]["enum"]
     kinds.remove("fund")
-    field(descriptor, "parties", "active_to_year")["type"] = "string"
+    active_to = field(descriptor, "parties", "active_to_year")
+    active_to["type"] = "string"
+    for bound in ("minimum", "maximum"):  # numeric bounds do not apply to strings
+        active_to.get("constraints", {}).pop(bound, None)
     field(descriptor, "sectors", "name_en")["description"] = "Reworded."
     save_descriptor(new, descriptor)
     assert _levels(old, new) == {
@@ -75,6 +78,8 @@ def test_schema_change_levels(old: Path, new: Path) -> None:
         "event_parties.role: vocabulary value 'observer' added": "minor",
         "parties.party_type: vocabulary value 'fund' removed": "major",
         "parties.active_to_year: type integer -> string": "major",
+        "parties.active_to_year: minimum 1900 -> None": "minor",
+        "parties.active_to_year: maximum 2100 -> None": "minor",
         "sectors.name_en: description changed": "patch",
     }
 

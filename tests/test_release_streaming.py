@@ -68,7 +68,9 @@ TRICKY = [
 
 def write_package(root: Path, primary_key: list[str] | None = None) -> Path:
     pk = ["item_id"] if primary_key is None else primary_key
-    schema = {"fields": [{"name": f, "type": "string"} for f in FIELDS], "primaryKey": pk}
+    schema: dict = {"fields": [{"name": f, "type": "string"} for f in FIELDS]}
+    if pk:  # no key: no primaryKey property (the profile refuses an empty list)
+        schema["primaryKey"] = pk
     descriptor = {
         "name": "tiny",
         "version": "0.1.0",

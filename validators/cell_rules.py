@@ -62,42 +62,127 @@ class CellRule:
     message: str
 
 
-def cell_rules(field: Field) -> list[CellRule]:
-    """The ordered cell rules for FIELD (required-ness is handled separately)."""
-    rules = [
-        CellRule("control-char", "search", CONTROL, "contains a control character"),
-        CellRule("placeholder", "in_lower", PLACEHOLDERS, "placeholder instead of an empty cell"),
-        CellRule("whitespace", "edge", EDGE_SPACE, "leading or trailing whitespace"),
-    ]
-    if field.type == "string":
-        rules.append(
-            CellRule("formula-prefix", "prefix", FORMULA_PREFIXES, "starts with = + - or @")
-        )
-    rules.extend(_type_rules(field))
+HOUSE_ONLY = ("control-char", "placeholder", "whitespace", "formula-prefix")
+_TYPE_CODES = {
+    "string": "string-invalid",
+    "integer": "integer-invalid",
+    "number": "number-invalid",
+    "boolean": "boolean-invalid",
+    "date": "date-invalid",
+    "time": "time-invalid",
+    "datetime": "datetime-invalid",
+    "year": "year-invalid",
+    "yearmonth": "yearmonth-invalid",
+    "duration": "duration-invalid",
+    "geopoint": "geopoint-invalid",
+    "geojson": "geojson-invalid",
+    "object": "object-invalid",
+    "array": "array-invalid",
+}
+_FORMAT_CODES = {
+    "uri": "uri-invalid",
+    "email": "email-invalid",
+    "uuid": "uuid-invalid",
+    "binary": "binary-invalid",
+}
+_BOUNDS = (
+    ("minimum", "<", "below the minimum"),
+    ("exclusive_minimum", "<=", "not above the exclusive minimum"),
+    ("maximum", ">", "above the maximum"),
+    ("exclusive_maximum", ">=", "not below the exclusive maximum"),
+)
+
+
+def cell_rules(field: Field, house: bool = True) -> list[CellRule]:
+    """The ordered cell rules for FIELD (required-ness is handled separately).
+
+    HOUSE adds our data model's hygiene rules (no control characters, placeholders, edge
+    whitespace or formula prefixes; http(s) URIs); without it only the Table Schema applies.
+    """
+    rules = []
+    if house:
+        rules += [
+            CellRule("control-char", "search", CONTROL, "contains a control character"),
+            CellRule(
+                "placeholder", "in_lower", PLACEHOLDERS, "placeholder instead of an empty cell"
+            ),
+            CellRule("whitespace", "edge", EDGE_SPACE, "leading or trailing whitespace"),
+        ]
+        if field.type == "string":
+            rules.append(
+                CellRule("formula-prefix", "prefix", FORMULA_PREFIXES, "starts with = + - or @")
+            )
+    rules.extend(_type_rules(field, house))
     if field.enum is not None:
         allowed = ", ".join(field.enum)
-        rules.append(CellRule("enum-invalid", "in", field.enum, f"not one of: {allowed}"))
-    if field.pattern:
+        kind = "in" if field.type == "string" or house else "typed_in"
+        arg = field.enum if kind == "in" else field
+        rules.append(CellRule("enum-invalid", kind, arg, f"not one of: {allowed}"))
+    if field.pattern and field.type == "string":
         rules.append(
             CellRule("pattern-mismatch", "full", field.pattern, f"does not match {field.pattern}")
         )
+    if field.min_length is not None:
+        rules.append(CellRule("too-short", "min_len", field, f"shorter than {field.min_length}"))
     if field.max_length is not None:
-        rules.append(
-            CellRule("too-long", "max_len", field.max_length, f"longer than {field.max_length}")
-        )
-    if field.minimum is not None or field.maximum is not None:
-        rules.append(
+        if field.type in ("array", "object"):
+            rules.append(
+                CellRule("too-long", "max_items", field, f"longer than {field.max_length}")
+            )
+        else:
+            rules.append(
+                CellRule("too-long", "max_len", field.max_length, f"longer than {field.max_length}")
+            )
+    rules.extend(_bound_rules(field, house))
+    return rules
+
+
+def _bound_rules(field: Field, house: bool) -> list[CellRule]:
+    if house and field.type == "integer":
+        if field.minimum is None and field.maximum is None:
+            return []
+        return [
             CellRule(
                 "out-of-range",
                 "range",
                 (field.minimum, field.maximum),
                 f"outside {field.minimum}..{field.maximum}",
             )
-        )
-    return rules
+        ]
+    return [
+        CellRule("out-of-range", "bound", (field, op, attr), f"{text} {getattr(field, attr)}")
+        for attr, op, text in _BOUNDS
+        if getattr(field, attr) is not None
+    ]
 
 
-def _type_rules(field: Field) -> list[CellRule]:
+def _house_plain(field: Field) -> bool:
+    """True when the house's simpler rule for FIELD's type applies (no format options)."""
+    return (
+        (field.type == "integer" and field.bare_number and not field.group_char)
+        or field.type == "boolean"
+        or (field.type == "date" and field.format == "default")
+        or (field.type == "string" and field.format in ("default", "uri"))
+    )
+
+
+def _type_rules(field: Field, house: bool) -> list[CellRule]:
+    if house and _house_plain(field):
+        return _house_type_rules(field)
+    if field.type == "string":
+        from sticoop.validators.typed_sql import string_format_re
+
+        pattern = string_format_re(field, house=False)
+        code = _FORMAT_CODES.get(field.format)
+        return [CellRule(code, "full", pattern, f"not a valid {field.format}")] if code else []
+    code = _TYPE_CODES.get(field.type)
+    if code is None:  # any, list: every text is a value
+        return []
+    what = field.type if field.format in ("default", "") else f"{field.type} ({field.format})"
+    return [CellRule(code, "cast", field, f"not a valid {what}")]
+
+
+def _house_type_rules(field: Field) -> list[CellRule]:
     if field.type == "integer":
         return [CellRule("integer-invalid", "full", INTEGER, "not an integer")]
     if field.type == "boolean":

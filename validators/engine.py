@@ -14,15 +14,17 @@ from sticoop.errors import DescriptorError
 from sticoop.validators.cell_rules import cell_rules
 from sticoop.validators.crosstable import PRELUDES, RULES, TableRule, retired_rules
 from sticoop.validators.findings import Finding, Report, truncate
+from sticoop.validators.integrity_checks import integrity_findings, presence_findings
 from sticoop.validators.keys import (
     cycle_sql,
     fk_missing_sql,
     pk_duplicate_sql,
     pk_may_repeat,
     self_references,
+    unique_duplicate_sql,
 )
 from sticoop.validators.loading import OK, UNUSABLE, LoadedTable, load_table, scan_or_error
-from sticoop.validators.quick import prove_clean, worth_it
+from sticoop.validators.quick import prove_clean, quick_applies, worth_it
 from sticoop.validators.sql_cells import cell_check_sql
 
 MEMORY_LIMIT = "600MB"
@@ -32,24 +34,34 @@ def validate(
     path: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     quick: bool | None = None,
+    profile: str | None = None,
 ) -> Report:
     """Validate the package at PATH (datapackage.json, its directory, or None for the default).
 
     PROGRESS, when given, receives a short line as each stage starts (for long runs). QUICK
     chooses whether the quick pass (``quick.py``) may prove the package clean first; by
     default it runs for packages of 64 MB or more. The findings are the same either way.
+    PROFILE (``spec`` or ``house``) overrides the profile the descriptor opts into.
     Never writes into the data directory: DuckDB works in memory and spills to a private
     temporary directory.
     """
     say = progress or (lambda _message: None)
     try:
-        pkg = load_package(path)
+        pkg = load_package(path, profile=profile)
     except DescriptorError as exc:
         report = Report(descriptor=exc.path)
-        report.add(Finding(code=exc.code, message=exc.message, file=exc.path))
+        for problem in exc.problems:
+            report.add(
+                Finding(
+                    code=problem.code,
+                    message=problem.message,
+                    file=exc.path,
+                    pointer=problem.pointer or None,
+                )
+            )
         return report
-    report = Report(descriptor=str(pkg.descriptor_path))
-    if quick if quick is not None else worth_it(pkg):
+    report = Report(descriptor=str(pkg.descriptor_path), profile=pkg.profile)
+    if quick_applies(pkg) and (quick if quick is not None else worth_it(pkg)):
         with _duckdb() as con:
             rows = prove_clean(con, pkg, _retirable(pkg), say)
         if rows is not None:
@@ -62,17 +74,24 @@ def validate(
         # Byte-level scans run one file ahead in a thread while DuckDB (which releases the
         # GIL) loads the previous file.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            scans = [pool.submit(scan_or_error, pkg.csv_path(r.name)) for r in pkg.resources]
+            scans = [
+                pool.submit(scan_or_error, pkg.csv_path(r.name) if r.kind != "file" else None)
+                for r in pkg.resources
+            ]
             for i, (res, scan) in enumerate(zip(pkg.resources, scans, strict=True), 1):
                 say(f"[{i}/{total}] reading {res.path}")
                 path = pkg.csv_path(res.name)
-                loaded[res.name] = table = load_table(con, res, path, scan.result())
+                report.extend(integrity_findings(res, path))
+                if res.kind == "file":
+                    report.extend(presence_findings(res, path))
+                    continue
+                loaded[res.name] = table = load_table(con, res, path, scan.result(), pkg.house)
                 report.extend(table.findings)
                 report.tables[res.name] = table.rows
         for i, table in enumerate(loaded.values(), 1):
-            if table.state != UNUSABLE:
+            if table.state != UNUSABLE and table.columns:
                 say(f"[{i}/{total}] checking cells of {table.resource.name}")
-                report.extend(_cell_findings(con, table))
+                report.extend(_cell_findings(con, table, pkg.house))
         say("checking keys")
         report.extend(_key_findings(con, pkg, loaded))
         say("checking rules across tables")
@@ -96,16 +115,27 @@ def _duckdb() -> Iterator:
         shutil.rmtree(spill, ignore_errors=True)
 
 
-def _cell_findings(con, table: LoadedTable) -> list[Finding]:
+def _cell_findings(con, table: LoadedTable, house: bool) -> list[Finding]:
     res = table.resource
-    messages = {(f.name, r.code): r.message for f in res.fields for r in cell_rules(f)}
+    messages = {(f.name, r.code): r.message for f in res.fields for r in cell_rules(f, house)}
     columns = table.columns
-    cursor = con.execute(cell_check_sql(res, res.name, columns, table.skip_rules))
+    cursor = con.execute(cell_check_sql(res, res.name, columns, table.skip_rules, house))
     names = [d[0] for d in cursor.description]
     findings = []
     while batch := cursor.fetchmany(10_000):
         for row in batch:
             record = dict(zip(names, row, strict=True))
+            if record["__blank"]:
+                findings.append(
+                    Finding(
+                        code="blank-row",
+                        message="the row is empty (every cell is missing)",
+                        table=res.name,
+                        file=table.file,
+                        line=record["__line"],
+                    )
+                )
+                continue
             for col in columns:
                 code = record[f"f:{col}"]
                 if code is None:
@@ -140,11 +170,15 @@ def _key_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Fin
         if keyed and pk_may_repeat(con, res):  # the exact query only when hashes repeat
             findings += _run(con, "pk-duplicate", pk_duplicate_sql(res), loaded)
         for fk in res.foreign_keys:
-            if _usable(loaded, res.name, fk.fields) and loaded[fk.resource].state == OK:
+            target = loaded.get(fk.resource)
+            if _usable(loaded, res.name, fk.fields) and target and target.state == OK:
                 findings += _run(con, "fk-missing", fk_missing_sql(res, fk), loaded)
         for fk in self_references(res):
             if loaded[res.name].state == OK:
                 findings += _run(con, "hierarchy-cycle", cycle_sql(res, fk), loaded)
+        for fld in res.fields:
+            if fld.unique and _usable(loaded, res.name, (fld.name,)):
+                findings += _run(con, "unique-duplicate", unique_duplicate_sql(res, fld), loaded)
     return findings
 
 
@@ -160,6 +194,8 @@ def _rule_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Fi
             except duckdb.Error:
                 pass  # the rules that read it are skipped, and say so below
     findings: list[Finding] = []
+    if not pkg.house:
+        return []  # the rules across tables are our data model's, not the Table Schema's
     for rule in RULES + retired_rules(_retirable(pkg)):
         if set(rule.tables) <= ready:
             findings += _run_rule(con, rule, loaded)

@@ -15,6 +15,7 @@ from pathlib import Path
 from sticoop.validators.quickscan import may_break_nfc
 
 CHUNK = 16 * 1024 * 1024
+MAX_LINE_BYTES = 32 * 1024 * 1024  # a longer line is refused: memory stays bounded
 KEEP = 20  # offending lines kept per problem (all are counted)
 BOM = b"\xef\xbb\xbf"
 _BLANK = re.compile(rb"^\r?$", re.MULTILINE)
@@ -49,6 +50,7 @@ class FileScan:
     not_nfc: Problem = field(default_factory=Problem)
     has_control: bool = False  # a control byte other than LF somewhere (CR included)
     blank: Problem = field(default_factory=Problem)
+    long_line: int | None = None  # a line longer than MAX_LINE_BYTES (reading stopped)
 
     @property
     def lines(self) -> int:
@@ -57,11 +59,17 @@ class FileScan:
 
     @property
     def fatal(self) -> bool:
-        return self.size == 0 or self.nul_line is not None or self.invalid_utf8 is not None
+        return (
+            self.size == 0
+            or self.nul_line is not None
+            or self.invalid_utf8 is not None
+            or self.long_line is not None
+        )
 
 
 def _chunks(path: Path):
-    """Yield (first_line_number, bytes) pieces that end at a line end (except the last)."""
+    """Yield (first_line_number, bytes) pieces that end at a line end (except the last);
+    (line, None) and stop when a line is longer than MAX_LINE_BYTES."""
     line = 1
     rest = b""
     with path.open("rb") as fh:
@@ -74,6 +82,9 @@ def _chunks(path: Path):
             block = rest + block
             cut = block.rfind(b"\n") + 1
             if cut == 0:
+                if len(block) > MAX_LINE_BYTES:
+                    yield line, None  # the line is too long to be read in bounded memory
+                    return
                 rest = block
                 continue
             piece, rest = block[:cut], block[cut:]
@@ -89,6 +100,9 @@ def scan_file(path: Path) -> FileScan:
     first = True
     last = b""
     for line, piece in _chunks(path):
+        if piece is None:
+            scan.long_line = line
+            return scan
         if first:
             scan.bom = piece.startswith(BOM)
             piece = piece[len(BOM) :] if scan.bom else piece

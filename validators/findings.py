@@ -33,6 +33,7 @@ class Finding:
     column: str | None = None
     record_id: str | None = None
     value: str | None = None
+    pointer: str | None = None  # JSON pointer into the descriptor (descriptor findings)
 
     @property
     def severity(self) -> str:
@@ -50,6 +51,7 @@ class Report:
     """Everything one validation run found, plus what it looked at."""
 
     descriptor: str
+    profile: str = "spec"
     findings: list[Finding] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)  # rows read per table
 

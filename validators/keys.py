@@ -5,7 +5,7 @@ Every query returns the finding columns ``tbl, line, col, rid, val, msg``.
 
 from __future__ import annotations
 
-from sticoop.descriptor import ForeignKey, Resource
+from sticoop.descriptor import Field, ForeignKey, Resource
 from sticoop.validators.sql_cells import quote_ident as q
 from sticoop.validators.sql_cells import quote_literal as lit
 from sticoop.validators.sql_cells import record_id_sql
@@ -94,3 +94,20 @@ def cycle_sql(res: Resource, fk: ForeignKey) -> str:
                {lit("following " + fk.fields[0] + " from here loops back to this row")} AS msg
         FROM {q(res.name)} t
         WHERE t.{key} IN (SELECT DISTINCT start FROM walk WHERE cur = start)"""
+
+
+def unique_duplicate_sql(res: Resource, field: Field) -> str:
+    """Rows whose value of a ``unique`` FIELD repeats an earlier row's (typed comparison:
+    ``1`` and ``01`` are the same integer). The first occurrence is not reported."""
+    from sticoop.validators.typed_sql import cast_sql
+
+    col = q(field.name)
+    value = f"({cast_sql(field, col)})" if cast_sql(field, col) else col
+    return f"""
+        SELECT {lit(res.name)} AS tbl, __line AS line, {lit(field.name)} AS col,
+               {record_id_sql(res)} AS rid, {col} AS val,
+               'value repeats line ' || __first || ' (the column is unique)' AS msg
+        FROM (SELECT *, {value} AS __v, min(__line) OVER (PARTITION BY {value}) AS __first,
+                     count(*) OVER (PARTITION BY {value}) AS __n
+              FROM {q(res.name)} WHERE {col} IS NOT NULL)
+        WHERE __n > 1 AND __line <> __first AND __v IS NOT NULL"""

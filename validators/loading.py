@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import os
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sticoop.descriptor import Resource
-from sticoop.validators.filescan import FileScan, scan_file
+from sticoop.descriptor import MAX_FIELDS, Dialect, Field, Resource
+from sticoop.validators.filescan import MAX_LINE_BYTES, FileScan, scan_file
 from sticoop.validators.findings import Finding, truncate
 from sticoop.validators.sql_cells import quote_ident, quote_literal
 
@@ -25,7 +24,8 @@ BATCH = 100_000
 # DuckDB's buffer must hold the longest line, and a buffer that large makes it read a file on
 # one thread: a file with a longer line goes to the Python reader instead.
 MAX_LINE = 2 * 1024 * 1024
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+MAX_COLUMNS = MAX_FIELDS  # as many as a descriptor may declare
+csv.field_size_limit(MAX_LINE_BYTES)  # a longer cell is a csv-syntax finding, not memory
 
 
 @dataclass
@@ -39,6 +39,7 @@ class LoadedTable:
     rows: int = 0
     findings: list[Finding] = field(default_factory=list)
     skip_rules: frozenset[str] = frozenset()  # cell rules the file scan proved unnecessary
+    house: bool = True  # our data model's file rules apply (NFC, LF, no BOM, no blank line)
 
     def finding(self, code: str, message: str, **where: object) -> None:
         self.findings.append(
@@ -52,9 +53,9 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def scan_or_error(path: Path) -> FileScan | OSError | None:
+def scan_or_error(path: Path | None) -> FileScan | OSError | None:
     """``scan_file`` for a background thread: None for a missing file, the error if unreadable."""
-    if not path.is_file():
+    if path is None or not path.is_file():
         return None
     try:
         return scan_file(path)
@@ -63,20 +64,26 @@ def scan_or_error(path: Path) -> FileScan | OSError | None:
 
 
 def load_table(
-    con, resource: Resource, path: Path, scanned: FileScan | OSError | None = None
+    con,
+    resource: Resource,
+    path: Path,
+    scanned: FileScan | OSError | None = None,
+    house: bool = True,
 ) -> LoadedTable:
     """Check the file and header, load the rows, and create a view named after the table.
 
     SCANNED is the result of ``scan_or_error(path)`` when it was computed ahead (in a thread,
-    while DuckDB loaded the previous table); otherwise the file is scanned here.
+    while DuckDB loaded the previous table); otherwise the file is scanned here. HOUSE applies
+    our data model's file rules on top of the Table Schema's.
     """
-    table = LoadedTable(resource, display_path(path))
+    table = LoadedTable(resource, display_path(path), house=house)
     header, scan = _check_file(table, path, scanned if scanned is not None else scan_or_error(path))
     if header is not None and scan is not None:
         width = len(header)
         raw = f"raw_{resource.name}"
-        if _load_fast(con, raw, path, width, scan):
-            line_expr = "rowid + 2"
+        first = 2 if resource.dialect.header else 1
+        if _load_fast(con, raw, path, width, scan, resource.dialect):
+            line_expr = f"rowid + {first}"
             if not scan.has_control:  # one line per record and no control byte at all
                 table.skip_rules = frozenset({"control-char"})
         else:
@@ -102,12 +109,28 @@ def _check_file(
         table.finding("file-missing", f"cannot read {table.file}: {scan.strerror}")
         return None, None
     _file_findings(table, scan)
-    if scan.fatal or scan.header is None or not scan.header.strip():
+    dialect = table.resource.dialect
+    if scan.fatal or scan.header is None or (dialect.header and not scan.header.strip()):
         if not scan.fatal:
             table.finding("file-empty", "the file has no header row", line=1)
         table.state = UNUSABLE
         return None, None
-    header = next(csv.reader([scan.header]))
+    if not dialect.header:
+        table.columns = table.resource.field_names
+        return table.columns, scan
+    header = next(csv.reader([scan.header.removeprefix("\ufeff")], **_csv_options(dialect)))
+    if table.resource.kind == "headed":  # no schema: the header names the columns
+        names = [h for i, h in enumerate(header) if h and h not in header[:i]]
+        fields = tuple(Field(name=h, type="any") for h in names)
+        table.resource = replace(table.resource, fields=fields)
+    if len(header) > MAX_COLUMNS:
+        table.state = UNUSABLE
+        table.finding(
+            "header-too-wide",
+            f"the header has {len(header):,} columns; sticoop reads at most {MAX_COLUMNS:,}",
+            line=1,
+        )
+        return None, None
     _header_findings(table, header)
     return (header, scan) if table.state != UNUSABLE else (None, None)
 
@@ -117,6 +140,13 @@ def _file_findings(table: LoadedTable, scan: FileScan) -> None:
         table.finding("file-empty", "the file is empty (0 bytes)")
     if scan.nul_line is not None:
         table.finding("binary-file", "NUL byte: this is not a text CSV", line=scan.nul_line)
+    if scan.long_line is not None:
+        table.finding(
+            "line-too-long",
+            f"a line longer than {MAX_LINE_BYTES // 2**20} MiB: sticoop reads lines of at most "
+            "that size (the file is not checked further)",
+            line=scan.long_line,
+        )
     if scan.invalid_utf8 is not None and scan.nul_line is None:
         line, raw = scan.invalid_utf8
         table.finding(
@@ -125,6 +155,8 @@ def _file_findings(table: LoadedTable, scan: FileScan) -> None:
             line=line,
             value=raw,
         )
+    if not table.house:
+        return
     if scan.bom:
         table.finding("bom", "the file starts with a UTF-8 byte-order mark; remove it", line=1)
     if scan.cr.count:
@@ -133,20 +165,19 @@ def _file_findings(table: LoadedTable, scan: FileScan) -> None:
             f"{scan.cr.count:,} line(s) end in CR/CRLF instead of LF (first shown)",
             line=scan.cr.lines[0],
         )
-    for line in scan.blank.lines:
-        if line > 1:  # a blank first line is reported as a missing header
-            table.finding("blank-line", "blank line", line=line)
     for line in scan.not_nfc.lines:
         table.finding("not-nfc", "text is not Unicode NFC; normalise it (sticoop fmt)", line=line)
 
 
 def _header_findings(table: LoadedTable, header: list[str]) -> None:
     expected = table.resource.field_names
-    if len(header) == 1 and len(expected) > 1 and any(d in header[0] for d in ";\t|"):
+    others = set(";\t|,") - {table.resource.dialect.delimiter}
+    if len(header) == 1 and len(expected) > 1 and any(d in header[0] for d in others):
         table.state = UNUSABLE
         table.finding(
             "delimiter",
-            "the header does not split on commas; save the file as comma-separated CSV",
+            f"the header does not split on {table.resource.dialect.delimiter!r}; save the file "
+            "with the delimiter the descriptor declares",
             line=1,
             value=truncate(header[0]),
         )
@@ -184,22 +215,45 @@ def _header_findings(table: LoadedTable, header: list[str]) -> None:
     table.columns = [name for name in expected if name in seen]
 
 
-def read_csv_sql(path: Path, columns: list[str], **options: object) -> str:
-    """DuckDB read_csv of PATH: the data contract's dialect, COLUMNS all as VARCHAR."""
+def read_csv_sql(
+    path: Path, columns: list[str], dialect: Dialect | None = None, **options: object
+) -> str:
+    """DuckDB read_csv of PATH in the declared dialect, COLUMNS all as VARCHAR.
+
+    Every descriptor value is passed as an escaped string literal, never as SQL text.
+    """
+    d = dialect or Dialect()
     cols = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in columns)
+    escape = (
+        d.escape_char if d.escape_char is not None else (d.quote_char if d.double_quote else "")
+    )
     extra = "".join(f", {k}={v}" for k, v in options.items())
+    if d.comment_char:
+        extra += f", comment={quote_literal(d.comment_char)}"
     return (
-        f"read_csv({quote_literal(path)}, columns={{{cols}}}, header=true, delim=',', "
-        f"quote='\"', escape='\"', auto_detect=false, max_line_size={MAX_LINE}{extra})"
+        f"read_csv({quote_literal(path)}, columns={{{cols}}}, header={str(d.header).lower()}, "
+        f"delim={quote_literal(d.delimiter)}, quote={quote_literal(d.quote_char)}, "
+        f"escape={quote_literal(escape)}, auto_detect=false, max_line_size={MAX_LINE}{extra})"
     )
 
 
-def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan) -> bool:
+def _csv_options(dialect: Dialect) -> dict[str, object]:
+    """Python csv reader options for DIALECT."""
+    return {
+        "delimiter": dialect.delimiter,
+        "quotechar": dialect.quote_char,
+        "doublequote": dialect.double_quote,
+        "escapechar": dialect.escape_char,
+        "skipinitialspace": dialect.skip_initial_space,
+    }
+
+
+def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan, dialect: Dialect) -> bool:
     """Bulk-load with DuckDB; False (and nothing loaded) when the fast path cannot be trusted."""
-    if scan.blank.count:
+    if scan.blank.count or dialect.skip_initial_space or dialect.comment_char:
         return False
     columns = [f"c{i}" for i in range(width)]
-    sql = read_csv_sql(path, columns, store_rejects="true", strict_mode="true")
+    sql = read_csv_sql(path, columns, dialect, store_rejects="true", strict_mode="true")
     try:
         con.execute(f"CREATE OR REPLACE TABLE {quote_ident(raw)} AS SELECT * FROM {sql}")
     except Exception:  # DuckDB could not parse it at all: let the slow path explain why
@@ -207,7 +261,7 @@ def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan) -> bool:
     rows = con.execute(f"SELECT count(*) FROM {quote_ident(raw)}").fetchone()[0]
     rejects = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
     con.execute("DELETE FROM reject_errors")
-    if rejects == 0 and rows == scan.lines - 1:
+    if rejects == 0 and rows == scan.lines - (1 if dialect.header else 0):
         return True
     con.execute(f"DROP TABLE {quote_ident(raw)}")
     return False
@@ -219,8 +273,10 @@ def _records(path: Path, table: LoadedTable) -> Iterator[tuple[int, list[str]]]:
     The reader is strict (RFC 4180): a quote that closes in the middle of a cell, or one that
     never closes, is reported as ``csv-syntax`` and reading goes on with the next record.
     """
+    dialect = table.resource.dialect
+    first = 2 if dialect.header else 1
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, strict=True)
+        reader = csv.reader(fh, strict=True, **_csv_options(dialect))  # type: ignore[call-overload]
         previous = 0
         while True:
             start = previous + 1
@@ -234,8 +290,22 @@ def _records(path: Path, table: LoadedTable) -> Iterator[tuple[int, list[str]]]:
                 previous = reader.line_num
                 continue
             previous = reader.line_num
-            if start > 1 and cells:
-                yield start, cells
+            if start < first:
+                continue
+            if dialect.comment_char and cells and cells[0].startswith(dialect.comment_char):
+                continue
+            if not cells:
+                _blank(table, start)
+                continue
+            yield start, cells
+
+
+def _blank(table: LoadedTable, line: int) -> None:
+    """An empty record: a blank line (house rule) or a blank row (Table Schema)."""
+    if table.house:
+        table.finding("blank-line", "blank line", line=line)
+    else:
+        table.finding("blank-row", "the row is empty", line=line)
 
 
 def _load_slow(con, raw: str, path: Path, width: int, table: LoadedTable) -> None:
@@ -276,10 +346,10 @@ def _load_slow(con, raw: str, path: Path, width: int, table: LoadedTable) -> Non
 
 def _create_view(con, table: LoadedTable, header: list[str], raw: str, line_expr: str) -> None:
     position = {}
-    for i, name in enumerate(header):
+    for i, name in enumerate(header if table.resource.dialect.header else table.columns):
         position.setdefault(name, i)
     cols = [
-        f"c{position[f.name]} AS {quote_ident(f.name)}"
+        f"{_missing_as_null(f'c{position[f.name]}', f.missing_values)} AS {quote_ident(f.name)}"
         if f.name in position
         else f"NULL::VARCHAR AS {quote_ident(f.name)}"
         for f in table.resource.fields
@@ -288,6 +358,15 @@ def _create_view(con, table: LoadedTable, header: list[str], raw: str, line_expr
         f"CREATE OR REPLACE VIEW {quote_ident(table.resource.name)} AS SELECT "
         f"{line_expr} AS __line, {', '.join(cols)} FROM {quote_ident(raw)}"
     )
+
+
+def _missing_as_null(col: str, missing: tuple[str, ...]) -> str:
+    """COL with the declared missing values read as NULL (the empty cell always is)."""
+    others = [v for v in missing if v != ""]
+    if not others:
+        return col
+    values = ", ".join(quote_literal(v) for v in others)
+    return f"CASE WHEN list_contains([{values}], {col}) THEN NULL ELSE {col} END"
 
 
 def _create_empty_view(con, resource: Resource) -> None:

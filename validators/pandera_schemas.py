@@ -1,8 +1,13 @@
 """pandera (polars) schemas generated from the descriptor.
 
 ``schema(table)`` validates a polars DataFrame whose columns are all text (as read from the
-CSV with ``infer_schema=False``). It applies the same ordered cell rules as the DuckDB engine
-(``cell_rules``), required cells and primary-key uniqueness: what a single table can show.
+CSV with ``infer_schema=False``) or already typed (as ``sticoop.read_table()`` returns them).
+It applies the same ordered cell rules as the DuckDB engine (``cell_rules``), for every Table
+Schema type, plus required cells and primary-key uniqueness: what a single table can show.
+Typed columns are checked as their text form, and their type rule is already met. The rules
+that read a cell as its Table Schema type (numbers with a decimal comma, geopoints, JSON...)
+evaluate the validator's own SQL (``typed_sql``) over the column with DuckDB, so both engines
+share one definition of every type.
 
     import polars as pl
     from sticoop.validators import schema
@@ -25,12 +30,19 @@ if TYPE_CHECKING:
     import polars as pl
 
 
+TYPED_KINDS = ("cast", "bound", "typed_in", "min_len", "max_items")
+
+
 def _fails(rule: CellRule, col: str) -> pl.Expr:
     """Polars expression: true where the non-null cell breaks RULE (mirrors ``rule_sql``)."""
     import polars as pl
 
-    c = pl.col(col)
+    c = pl.col(col).cast(pl.Utf8)
     kind, arg = rule.kind, rule.arg
+    if kind in TYPED_KINDS:
+        return c.is_not_null() & c.map_batches(
+            lambda series: _duckdb_fails(rule, series), return_dtype=pl.Boolean
+        ).fill_null(False)
     if kind == "search":
         expr = c.str.contains(str(arg))
     elif kind == "full":
@@ -62,30 +74,59 @@ def _fails(rule: CellRule, col: str) -> pl.Expr:
     return c.is_not_null() & expr.fill_null(False)
 
 
-def _checks(field: Field) -> list[pa.Check]:
-    """One pandera check per rule; a cell fails only the first rule it breaks."""
-    import pandera.polars as pa
+def _duckdb_fails(rule: CellRule, series: pl.Series) -> pl.Series:
+    """RULE's SQL (``sql_cells.rule_sql``) evaluated over SERIES by DuckDB, row for row."""
+    import duckdb
+    import polars as pl
 
-    rules = cell_rules(field)
+    from sticoop.validators.sql_cells import rule_sql
+
+    frame = pl.DataFrame({"v": series.cast(pl.Utf8)})  # noqa: F841 - read by DuckDB below
+    con = duckdb.connect()
+    try:
+        sql = f"SELECT CASE WHEN v IS NULL THEN false ELSE {rule_sql(rule, 'v')} END FROM frame"
+        result = con.sql(sql).pl().to_series()
+    finally:
+        con.close()
+    return result.cast(pl.Boolean)
+
+
+def _checks(field: Field, house: bool) -> list[pa.Check]:
+    """One pandera check per rule; a cell fails only the first rule it breaks. A column that
+    is already typed (not text) meets its type rule: only the others apply."""
+    import pandera.polars as pa
+    import polars as pl
+
+    rules = cell_rules(field, house)
     checks = []
     for i, rule in enumerate(rules):
         earlier = [_fails(r, field.name) for r in rules[:i]]
         first = reduce(lambda a, b: a & ~b, earlier, _fails(rule, field.name))
+        is_type_rule = rule.code.endswith("-invalid") and rule.code != "enum-invalid"
 
-        def check(data, expr=first):  # bind the expression now, not at call time
+        def check(data, expr=first, type_rule=is_type_rule):  # bind now, not at call time
+            typed = data.lazyframe.collect_schema()[data.key] not in (pl.Utf8, pl.String)
+            if typed and type_rule:
+                return data.lazyframe.select(pl.lit(True).alias(data.key))
             return data.lazyframe.select(~expr)
 
         checks.append(pa.Check(check, name=rule.code))
     return checks
 
 
-def schema_for(resource: Resource) -> pa.DataFrameSchema:
-    """The pandera schema of RESOURCE (all columns text)."""
+def schema_for(resource: Resource, house: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of RESOURCE (columns text or already typed; HOUSE: our data model's
+    hygiene rules too)."""
     import pandera.polars as pa
-    import polars as pl
 
     columns = {
-        f.name: pa.Column(pl.Utf8, nullable=not f.required, checks=_checks(f), required=True)
+        f.name: pa.Column(
+            None,
+            nullable=not f.required,
+            unique=f.unique,
+            checks=_checks(f, house),
+            required=True,
+        )
         for f in resource.fields
     }
     return pa.DataFrameSchema(
@@ -95,7 +136,8 @@ def schema_for(resource: Resource) -> pa.DataFrameSchema:
 
 def schema(table: str, package: str | Path | None = None) -> pa.DataFrameSchema:
     """The pandera schema of TABLE in PACKAGE (default: as ``load_package``)."""
-    return schema_for(load_package(package).resource(table))
+    pkg = load_package(package)
+    return schema_for(pkg.resource(table), pkg.house)
 
 
 def validate_frame(
@@ -107,12 +149,29 @@ def validate_frame(
     """
     import pandera.polars as pa
 
-    res = load_package(package).resource(table)
+    pkg = load_package(package)
+    res = pkg.resource(table)
+    df = _missing_as_null(res, df)
     try:
-        schema_for(res).validate(df, lazy=True)
+        schema_for(res, pkg.house).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         return _to_findings(res, df, exc.failure_cases, file)
     return []
+
+
+def _missing_as_null(res: Resource, df: pl.DataFrame) -> pl.DataFrame:
+    """Text cells equal to one of the column's declared missing values become null."""
+    import polars as pl
+
+    changes = [
+        pl.when(pl.col(f.name).is_in(list(f.missing_values)))
+        .then(None)
+        .otherwise(pl.col(f.name))
+        .alias(f.name)
+        for f in res.fields
+        if f.name in df.columns and df.schema[f.name] == pl.Utf8 and f.missing_values != ("",)
+    ]
+    return df.with_columns(changes) if changes else df
 
 
 def _to_findings(
@@ -142,6 +201,11 @@ def _to_findings(
                 first_seen.add(key)
                 continue
             code, column, value = "pk-duplicate", pk[-1], rid
+        elif check == "field_uniqueness":
+            if (column, row.get(column)) not in first_seen:
+                first_seen.add((column, row.get(column)))
+                continue
+            code, value = "unique-duplicate", row.get(column)
         elif check == "not_nullable":
             code, value = "required-missing", None
         else:

@@ -39,6 +39,19 @@ MIN_BYTES = 64 * 1024 * 1024  # below this the precise engine alone is about as 
 _HEADER_MAX = 64 * 1024
 
 
+def quick_applies(pkg: Package) -> bool:
+    """True when the quick pass's proofs hold for PKG: the house profile, the default CSV
+    dialect, no ``unique`` or extra missing values (which it does not check), and a required
+    column in every table (so an empty row is doubted)."""
+    return pkg.house and all(
+        r.dialect.is_default
+        and r.missing_values == ("",)
+        and any(f.required for f in r.fields)
+        and not any(f.unique or f.missing_values != ("",) for f in r.fields)
+        for r in pkg.resources
+    )
+
+
 def worth_it(pkg: Package) -> bool:
     """True when the package's CSVs are large enough for the quick pass to pay off."""
     paths = [pkg.csv_path(r.name) for r in pkg.resources]

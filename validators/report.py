@@ -26,6 +26,7 @@ def render(report: Report, fmt: str, max_errors: int | None = None, strict: bool
 
 def _where(f: Finding) -> str:
     parts = [
+        f.pointer,
         f"line {f.line}" if f.line else None,
         f.column,
         f"record {f.record_id}" if f.record_id else None,
@@ -51,7 +52,7 @@ def _summary(report: Report, strict: bool) -> str:
 
 
 def _text(report: Report, max_errors: int | None, strict: bool) -> str:
-    lines = [f"validating {report.descriptor}"]
+    lines = [f"validating {report.descriptor} (profile: {report.profile})"]
     budget = max_errors if max_errors is not None else float("inf")
     for table, codes in _groups(report).items():
         file = next(iter(codes.values()))[0].file or ""
@@ -81,6 +82,7 @@ def to_json_dict(report: Report, max_errors: int | None = None, strict: bool = F
         "valid": report.passed(strict),
         "strict": strict,
         "descriptor": report.descriptor,
+        "profile": report.profile,
         "error_count": report.error_count,
         "warning_count": report.warning_count,
         "counts_by_code": dict(sorted(report.counts_by_code().items())),

@@ -28,9 +28,36 @@ _RULES = [
         "package",
         "The descriptor does not describe a usable package (resources, fields, keys).",
     ),
+    Rule(
+        "descriptor-limit",
+        ERROR,
+        "package",
+        "The descriptor is too large, too deeply nested or holds an oversized number.",
+    ),
+    Rule(
+        "descriptor-pattern",
+        ERROR,
+        "package",
+        "A pattern is not a regular expression RE2 accepts (no backreferences, no look-around).",
+    ),
+    Rule(
+        "descriptor-unsupported",
+        ERROR,
+        "package",
+        "The descriptor uses a Data Package feature sticoop does not read yet (named in the "
+        "message).",
+    ),
     Rule("file-missing", ERROR, "file", "A resource's CSV file does not exist or cannot be read."),
     Rule("file-empty", ERROR, "file", "The file is empty (0 bytes or no header row)."),
+    Rule("bytes-mismatch", ERROR, "file", "The file's size differs from the declared bytes."),
+    Rule("hash-mismatch", ERROR, "file", "The file's hash differs from the declared hash."),
     Rule("binary-file", ERROR, "file", "The file contains NUL bytes: it is not a text CSV."),
+    Rule(
+        "line-too-long",
+        ERROR,
+        "file",
+        "A line is longer than 32 MiB, the most sticoop reads in bounded memory.",
+    ),
     Rule(
         "encoding-invalid",
         ERROR,
@@ -56,7 +83,9 @@ _RULES = [
     Rule(
         "header-order", ERROR, "header", "The header's columns are not in the descriptor's order."
     ),
+    Rule("header-too-wide", ERROR, "header", "The header has more columns than sticoop reads."),
     Rule("row-width", ERROR, "row", "A row has more or fewer cells than the header."),
+    Rule("blank-row", ERROR, "row", "Every cell of the row is empty (missing)."),
     # cells
     Rule("required-missing", ERROR, "cell", "A required cell is empty."),
     Rule("integer-invalid", ERROR, "cell", "Not an integer."),
@@ -65,9 +94,14 @@ _RULES = [
         "date-invalid",
         ERROR,
         "cell",
-        "Not a calendar-valid ISO date YYYY-MM-DD (2025-02-30 fails).",
+        "Not a calendar date: YYYY-MM-DD (or the declared format) naming a day that exists.",
     ),
-    Rule("uri-invalid", ERROR, "cell", "Not an absolute http(s) URI."),
+    Rule(
+        "uri-invalid",
+        ERROR,
+        "cell",
+        "Not an absolute URI (house profile: http or https only).",
+    ),
     Rule("enum-invalid", ERROR, "cell", "Not one of the column's allowed values."),
     Rule(
         "pattern-mismatch",
@@ -75,8 +109,34 @@ _RULES = [
         "cell",
         "Does not match the column's pattern (slug, Wikidata id, ISO3, semver, language).",
     ),
+    Rule("number-invalid", ERROR, "cell", "Not a number (decimalChar, groupChar as declared)."),
+    Rule("string-invalid", ERROR, "cell", "Not a string."),
+    Rule("time-invalid", ERROR, "cell", "Not a time (hh:mm:ss, or the declared format)."),
+    Rule(
+        "datetime-invalid",
+        ERROR,
+        "cell",
+        "Not a datetime (YYYY-MM-DDThh:mm:ss with optional zone, or the declared format).",
+    ),
+    Rule("year-invalid", ERROR, "cell", "Not a four-digit year."),
+    Rule("yearmonth-invalid", ERROR, "cell", "Not a year and month YYYY-MM."),
+    Rule("duration-invalid", ERROR, "cell", "Not an ISO 8601 duration (P1Y2M3DT4H5M6S)."),
+    Rule("geopoint-invalid", ERROR, "cell", "Not a geographic point (lon, lat in range)."),
+    Rule("geojson-invalid", ERROR, "cell", "Not a GeoJSON (or TopoJSON) object."),
+    Rule("object-invalid", ERROR, "cell", "Not a JSON object."),
+    Rule("array-invalid", ERROR, "cell", "Not a JSON array."),
+    Rule("email-invalid", ERROR, "cell", "Not an email address."),
+    Rule("uuid-invalid", ERROR, "cell", "Not a UUID."),
+    Rule("binary-invalid", ERROR, "cell", "Not base64-encoded binary data."),
+    Rule("too-short", ERROR, "cell", "Shorter than the column's minLength."),
     Rule("too-long", ERROR, "cell", "Longer than the column's maxLength."),
-    Rule("out-of-range", ERROR, "cell", "Below the column's minimum or above its maximum."),
+    Rule(
+        "out-of-range",
+        ERROR,
+        "cell",
+        "Below the column's minimum (or exclusiveMinimum) or above its maximum "
+        "(or exclusiveMaximum).",
+    ),
     Rule("whitespace", ERROR, "cell", "Leading or trailing whitespace."),
     Rule(
         "placeholder",
@@ -98,6 +158,7 @@ _RULES = [
     ),
     # keys
     Rule("pk-duplicate", ERROR, "key", "Two rows share the same primary key."),
+    Rule("unique-duplicate", ERROR, "key", "A value repeats in a column declared unique."),
     Rule("fk-missing", ERROR, "key", "A foreign key does not resolve to an existing row."),
     Rule(
         "hierarchy-cycle",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sticoop.descriptor import Field, Resource
+from sticoop.descriptor_values import re2_fullmatch
 from sticoop.validators.cell_rules import ISO_DATE, PLACEHOLDERS, CellRule, cell_rules
 
 _CLEAN_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.]*")
@@ -15,6 +16,7 @@ def quote_ident(name: str) -> str:
 
 
 def quote_literal(value: object) -> str:
+    """VALUE as a SQL string literal (quotes doubled: nothing it holds can end the string)."""
     return "'" + str(value).replace("'", "''") + "'"
 
 
@@ -86,26 +88,50 @@ def rule_sql(rule: CellRule, col: str) -> str:
         n = int(arg)  # type: ignore[call-overload]
         return f"CASE WHEN strlen({col}) > {n} THEN length({col}) > {n} ELSE false END"
     if kind == "range":
+        from sticoop.validators.typed_sql import sql_literal
+
         lo, hi = arg  # type: ignore[misc]
         parts = []
         if lo is not None:
-            parts.append(f"TRY_CAST({col} AS DOUBLE) < {lo}")
+            parts.append(f"TRY_CAST({col} AS DOUBLE) < {sql_literal(float(lo))}")
         if hi is not None:
-            parts.append(f"TRY_CAST({col} AS DOUBLE) > {hi}")
+            parts.append(f"TRY_CAST({col} AS DOUBLE) > {sql_literal(float(hi))}")
         return "(" + " OR ".join(parts) + ")"
+    return _typed_rule_sql(kind, arg, col)
+
+
+def _typed_rule_sql(kind: str, arg: object, col: str) -> str:
+    """The rules that read the cell as its Table Schema type (``typed_sql``)."""
+    from sticoop.validators.typed_sql import cast_sql, length_sql, sql_literal
+
+    if kind == "cast":
+        return f"({cast_sql(arg, col)}) IS NULL"  # type: ignore[arg-type]
+    if kind == "bound":
+        field, op, attr = arg  # type: ignore[misc]
+        assert op in ("<", "<=", ">", ">="), op
+        return f"coalesce(({cast_sql(field, col)}) {op} {sql_literal(getattr(field, attr))}, false)"
+    if kind == "typed_in":
+        from sticoop.descriptor_values import typed_value
+
+        values = ", ".join(sql_literal(typed_value(arg, v)) for v in arg.enum)  # type: ignore[attr-defined]
+        return f"NOT coalesce(list_contains([{values}], {cast_sql(arg, col)}), false)"  # type: ignore[arg-type]
+    if kind == "min_len":
+        return f"coalesce({length_sql(arg, col)} < {int(arg.min_length)}, false)"  # type: ignore[attr-defined]
+    if kind == "max_items":
+        return f"coalesce({length_sql(arg, col)} > {int(arg.max_length)}, false)"  # type: ignore[attr-defined]
     raise ValueError(f"unknown rule kind {kind!r}")
 
 
-def field_case_sql(field: Field, skip: frozenset[str] = frozenset()) -> str:
+def field_case_sql(field: Field, skip: frozenset[str] = frozenset(), house: bool = True) -> str:
     """A CASE expression giving the code of the first rule the cell breaks, else NULL."""
     col = quote_ident(field.name)
     branches = [f"WHEN {col} IS NULL THEN " + ("'required-missing'" if field.required else "NULL")]
-    fast = fast_pass_sql(field, col)
+    fast = fast_pass_sql(field, col) if house else None
     if fast:
         branches.append(f"WHEN {fast} THEN NULL")
     branches += [
         f"WHEN {rule_sql(r, col)} THEN {quote_literal(r.code)}"
-        for r in cell_rules(field)
+        for r in cell_rules(field, house)
         if r.code not in skip
     ]
     return "CASE " + " ".join(branches) + " END"
@@ -134,7 +160,7 @@ def fast_pass_sql(field: Field, col: str) -> str | None:
         return None
     if field.type in ("date", "integer"):
         # Only digits and one leading '-' pass these: no control, space or placeholder.
-        wanted = ("date-invalid", "integer-invalid", "out-of-range")
+        wanted = ("date-invalid", "integer-invalid", "out-of-range", "enum-invalid")
     elif field.type == "string" and field.pattern and _SAFE_PATTERN.fullmatch(field.pattern):
         if field.format not in ("default", ""):
             return None
@@ -157,7 +183,7 @@ def _placeholder_spellings(pattern: str) -> list[str]:
         for char in word:
             options = {char.lower(), char.upper()} if char.isascii() else {char}
             variants = [v + o for v in variants for o in sorted(options)]
-        found += [v for v in variants if re.fullmatch(pattern, v)]
+        found += [v for v in variants if re2_fullmatch(pattern, v)]
     return found
 
 
@@ -166,7 +192,7 @@ def _clean_value(value: str, field: Field) -> bool:
     return bool(
         _CLEAN_VALUE.fullmatch(value)
         and value.lower() not in PLACEHOLDERS
-        and (field.pattern is None or re.fullmatch(field.pattern, value))
+        and (field.pattern is None or re2_fullmatch(field.pattern, value))
         and (field.max_length is None or len(value) <= field.max_length)
     )
 
@@ -179,19 +205,26 @@ def record_id_sql(resource: Resource, alias: str = "") -> str:
 
 
 def cell_check_sql(
-    resource: Resource, view: str, columns: list[str], skip: frozenset[str] = frozenset()
+    resource: Resource,
+    view: str,
+    columns: list[str],
+    skip: frozenset[str] = frozenset(),
+    house: bool = True,
 ) -> str:
     """One query returning a row per row with at least one bad cell, a code column per field.
 
     SKIP names rules proven unnecessary for this file (e.g. no control byte anywhere in it).
     """
     fields = [f for f in resource.fields if f.name in columns]
-    flags = ", ".join(f"{field_case_sql(f, skip)} AS {quote_ident('f:' + f.name)}" for f in fields)
+    flags = ", ".join(
+        f"{field_case_sql(f, skip, house)} AS {quote_ident('f:' + f.name)}" for f in fields
+    )
     values = ", ".join(quote_ident(f.name) for f in fields)
     any_flag = ", ".join(quote_ident("f:" + f.name) for f in fields)
+    every = ", ".join(quote_ident(f.name) for f in resource.fields)
     # MATERIALIZED keeps DuckDB from copying every CASE into the filter (3x the planning time).
     return (
         f"WITH checked AS MATERIALIZED (SELECT __line, {record_id_sql(resource)} AS __rid, "
-        f"{values}, {flags} FROM {quote_ident(view)}) "
-        f"SELECT * FROM checked WHERE coalesce({any_flag}) IS NOT NULL ORDER BY __line"
+        f"coalesce({every}) IS NULL AS __blank, {values}, {flags} FROM {quote_ident(view)}) "
+        f"SELECT * FROM checked WHERE coalesce({any_flag}) IS NOT NULL OR __blank ORDER BY __line"
     )

@@ -46,8 +46,11 @@ from sticoop.release.layout import (
     SUMS_FILE,
     artefact_names,
     release_dir_name,
+    unsafe_name_reason,
+    unsafe_relative_reason,
 )
 from sticoop.release.parquet import write_parquet
+from sticoop.release.semver import is_version
 from sticoop.release.sources import opened_package
 from sticoop.release.table_diff import DiffEngine
 
@@ -80,6 +83,34 @@ def validate_or_refuse(pkg: Package) -> None:
         raise ReleaseRefused(
             f"refusing to build {pkg.name} {pkg.version}: the data is invalid\n{summary}",
             hint="run 'sticoop validate' and fix the errors",
+        )
+
+
+def refuse_unsafe_names(pkg: Package) -> None:
+    """ReleaseRefused (exit 1) unless the package name and every resource name and path are
+    safe names: they become folder, file and zip member names of the release."""
+    problems = []
+    reason = unsafe_name_reason(pkg.name)
+    if reason is not None:
+        problems.append(f"package name {pkg.name!r}: {reason}")
+    if not is_version(pkg.version):
+        problems.append(f"version {pkg.version!r} is not MAJOR.MINOR.PATCH")
+    seen: dict[str, str] = {}
+    for res in pkg.resources:
+        reason = unsafe_name_reason(res.name)
+        if reason is not None:
+            problems.append(f"resource name {res.name!r}: {reason}")
+        elif res.name.casefold() in seen:
+            problems.append(f"resource names {seen[res.name.casefold()]!r} and {res.name!r} clash")
+        seen.setdefault(res.name.casefold(), res.name)
+        reason = unsafe_relative_reason(Path(res.path).as_posix())
+        if reason is not None:
+            problems.append(f"resource {res.name!r}: path {res.path!r}: {reason}")
+    if problems:
+        raise ReleaseRefused(
+            "refusing to build: names that would become file names are unsafe\n  "
+            + "\n  ".join(problems),
+            hint="use names of letters, digits, '.', '_' and '-' (e.g. 'agreement_parties')",
         )
 
 
@@ -351,6 +382,7 @@ def build_release(
     from sticoop.ddl import build_database
 
     pkg = load_package(path)
+    refuse_unsafe_names(pkg)
     validate_or_refuse(pkg)
     target = dest / release_dir_name(pkg.name, pkg.version)
     with _staging(dest, target) as tmp, _Background() as background:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import tempfile
 import zipfile
@@ -12,7 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sticoop.errors import EnvironmentProblem
+from sticoop.errors import EnvironmentProblem, ReleaseRefused
+from sticoop.release.layout import unsafe_relative_reason
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -77,8 +79,13 @@ def write_zip(path: Path, entries: Mapping[str, bytes | Path], *, compress: bool
 
     An entry is given as bytes or as the path of a file, which is streamed in chunks (the
     archive is the same either way). ``compress=False`` stores entries as they are (for
-    already-compressed Parquet files).
+    already-compressed Parquet files). Every entry name must be a safe relative path
+    (ReleaseRefused otherwise, before anything is written).
     """
+    for name in entries:
+        reason = unsafe_relative_reason(name)
+        if reason is not None:
+            raise ReleaseRefused(f"{path.name}: refusing the zip member name {name!r} ({reason})")
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     try:
         with atomic_output(path) as fh, zipfile.ZipFile(fh, "w") as zf:
@@ -127,10 +134,22 @@ def zip_unpacked_size(path: Path) -> int:
 
 
 def replace_dir(tmp: Path, dest: Path) -> None:
-    """Move the finished folder TMP to DEST, replacing what is there with two renames."""
-    old = dest.with_name(f".{dest.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if dest.exists():
+    """Move the finished folder TMP to DEST, replacing what is there with two renames.
+
+    The old DEST goes through a fresh name of its own (never a name that may already exist
+    beside it), then is deleted."""
+    old = None
+    if dest.exists() or dest.is_symlink():
+        old = dest.with_name(f".{dest.name}.{secrets.token_hex(8)}.old")
         dest.rename(old)
-    tmp.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        tmp.rename(dest)
+    except OSError:
+        if old is not None:
+            old.rename(dest)  # put it back
+        raise
+    if old is not None:
+        if old.is_symlink() or not old.is_dir():
+            old.unlink()
+        else:
+            shutil.rmtree(old, ignore_errors=True)

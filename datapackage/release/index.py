@@ -13,13 +13,16 @@ Releases are sorted newest first. A relative ``url`` is resolved against the ind
 from __future__ import annotations
 
 import json
+import reprlib
+import unicodedata
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from sticoop.errors import IndexInvalid, UnknownVersion, UsageError
+from sticoop.release.fetch import SCHEMES, check_scheme
 from sticoop.release.files import sha256_file
-from sticoop.release.layout import RELEASE_JSON, release_dir_name
+from sticoop.release.layout import RELEASE_JSON, release_dir_name, unsafe_name_reason
 from sticoop.release.semver import is_version, parse_version
 
 INDEX_VERSION = 1
@@ -84,31 +87,138 @@ def build_index(
     return {"index_version": INDEX_VERSION, "name": name, "releases": ordered}
 
 
+MAX_RELEASES = 10_000
+MAX_ARTEFACTS = 64  # per release
+MAX_URL = 4096  # characters
+MAX_FILE_SIZE = 1 << 40  # bytes an index may announce for one artefact (packed or unpacked)
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
 def parse_index(data: bytes, origin: str) -> dict[str, Any]:
-    """Check and return a release index read from ORIGIN; IndexInvalid when malformed."""
+    """Check and return a release index read from ORIGIN; IndexInvalid when malformed.
+
+    The index is untrusted: every value used later is checked here for its JSON type and its
+    limits, and every name that becomes part of a path (the package name, versions, the
+    artefacts' ``file``) must be a safe single name. Messages name the key path and value.
+    """
     try:
         index = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IndexInvalid(f"{origin}: not a JSON release index ({exc})") from None
-    releases = index.get("releases") if isinstance(index, dict) else None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise IndexInvalid(f"{origin}: not a JSON release index ({reason})") from None
+    if not isinstance(index, dict):
+        raise IndexInvalid(f"{origin}: not a JSON object but {_type(index)}")
+    check = _Checker(origin)
+    version = index.get("index_version", INDEX_VERSION)
+    check.integer("index_version", version, 1, 1 << 31)
+    if version > INDEX_VERSION:
+        raise IndexInvalid(
+            f"{origin}: index_version {version} is newer than this sticoop reads ({INDEX_VERSION})",
+            hint="upgrade sticoop",
+        )
+    if index.get("name", "") != "":
+        check.safe_name("name", index["name"])
+    releases = index.get("releases")
     if not isinstance(releases, list):
-        raise IndexInvalid(f"{origin}: no 'releases' list")
-    for entry in releases:
-        _check_entry(entry, origin)
+        raise IndexInvalid(f"{origin}: no 'releases' list (releases: {_show(releases)})")
+    if len(releases) > MAX_RELEASES:
+        raise IndexInvalid(f"{origin}: more than {MAX_RELEASES:,} releases")
+    seen: set[str] = set()
+    for position, entry in enumerate(releases):
+        version = _check_entry(check, f"releases[{position}]", entry)
+        if version in seen:
+            raise IndexInvalid(f"{origin}: releases[{position}]: version {version} listed twice")
+        seen.add(version)
     return index
 
 
-def _check_entry(entry: Any, origin: str) -> None:
-    if not isinstance(entry, dict) or not is_version(str(entry.get("version", ""))):
-        raise IndexInvalid(f"{origin}: a release has no valid 'version'")
-    artefacts = entry.get("artefacts")
-    if not isinstance(artefacts, dict):
-        raise IndexInvalid(f"{origin}: release {entry['version']} has no 'artefacts'")
+def _type(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "null" if value is None else "a number"
+    )
+
+
+def _show(value: object) -> str:
+    """A short rendering of an untrusted VALUE for a message."""
+    return reprlib.repr(value)
+
+
+class _Checker:
+    """Type and limit checks of index values; each failure names ORIGIN and the key path."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def fail(self, path: str, value: object, expected: str) -> IndexInvalid:
+        return IndexInvalid(f"{self.origin}: {path}: expected {expected}, got {_show(value)}")
+
+    def obj(self, path: str, value: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, value, "an object")
+        return value
+
+    def string(self, path: str, value: object, limit: int = 256, null: bool = False) -> None:
+        if value is None and null:
+            return
+        if not isinstance(value, str) or len(value) > limit:
+            raise self.fail(path, value, f"a string of at most {limit} characters")
+        if any(unicodedata.category(c)[0] == "C" for c in value):
+            raise self.fail(path, value, "a string without control characters")
+
+    def integer(self, path: str, value: object, low: int, high: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.fail(path, value, f"an integer from {low:,} to {high:,}")
+
+    def safe_name(self, path: str, value: object) -> None:
+        reason = unsafe_name_reason(value)
+        if reason is not None:
+            raise IndexInvalid(
+                f"{self.origin}: {path}: {_show(value)} is not a safe file name ({reason})"
+            )
+
+    def url(self, path: str, value: object) -> None:
+        self.string(path, value, MAX_URL)
+        assert isinstance(value, str)
+        if not value or any(c.isspace() for c in value):
+            raise self.fail(path, value, "a URL without spaces")
+        try:
+            scheme = urlsplit(value).scheme.lower()
+        except ValueError:
+            raise self.fail(path, value, "a valid URL") from None
+        if scheme and scheme not in SCHEMES:
+            raise IndexInvalid(
+                f"{self.origin}: {path}: {_show(value)} is refused: only http and https URLs "
+                "are fetched"
+            )
+
+
+def _check_entry(check: _Checker, path: str, entry: object) -> str:
+    """Check one release of the index; return its version."""
+    entry = check.obj(path, entry)
+    version = entry.get("version")
+    if not isinstance(version, str) or len(version) > 64 or not is_version(version):
+        raise check.fail(f"{path}.version", version, "a version MAJOR.MINOR.PATCH")
+    for key in ("date", "previous_version", "change_level"):
+        check.string(f"{path}.{key}", entry.get(key), 64, null=True)
+    artefacts = check.obj(f"{path}.artefacts", entry.get("artefacts"))
+    if len(artefacts) > MAX_ARTEFACTS:
+        raise IndexInvalid(f"{check.origin}: {path}.artefacts: more than {MAX_ARTEFACTS}")
     for kind, info in artefacts.items():
-        if not isinstance(info, dict) or any(k not in info for k in (*_REQUIRED, "url")):
-            raise IndexInvalid(f"{origin}: release {entry['version']}, {kind}: incomplete entry")
-        if not isinstance(info["size"], int) or len(str(info["sha256"])) != 64:
-            raise IndexInvalid(f"{origin}: release {entry['version']}, {kind}: bad size or sha256")
+        check.string(f"{path}.artefacts key", kind, 128)
+        where = f"{path}.artefacts.{kind}"
+        info = check.obj(where, info)
+        missing = [k for k in (*_REQUIRED, "url") if k not in info]
+        if missing:
+            raise IndexInvalid(f"{check.origin}: {where}: no {', '.join(missing)}")
+        check.url(f"{where}.url", info["url"])
+        check.safe_name(f"{where}.file", info["file"])
+        check.integer(f"{where}.size", info["size"], 0, MAX_FILE_SIZE)
+        sha = info["sha256"]
+        if not isinstance(sha, str) or len(sha) != 64 or not _HEX.issuperset(sha):
+            raise check.fail(f"{where}.sha256", sha, "64 hexadecimal digits")
+        if info.get("unpacked_size") is not None:
+            check.integer(f"{where}.unpacked_size", info["unpacked_size"], 0, MAX_FILE_SIZE)
+    return version
 
 
 def select_release(index: dict[str, Any], version: str) -> dict[str, Any]:
@@ -126,14 +236,18 @@ def select_release(index: dict[str, Any], version: str) -> dict[str, Any]:
 
 
 def select_artefact(entry: dict[str, Any], fmt: str, index_url: str) -> dict[str, Any]:
-    """The artefact of format FMT of a release, with its URL made absolute."""
+    """The artefact of format FMT of a release, with its URL made absolute (http or https
+    only: a relative URL in an index read from elsewhere is refused)."""
     info = entry["artefacts"].get(fmt)
     if info is None:
         kinds = ", ".join(sorted(entry["artefacts"]))
         raise UnknownVersion(
             f"release {entry['version']} has no {fmt} artefact", hint=f"available: {kinds}"
         )
-    return {**info, "url": urljoin(index_url, info["url"])}
+    url = urljoin(index_url, info["url"])
+    where = f"release {entry['version']}, artefacts.{fmt}.url"
+    check_scheme(url, f"{index_url}: {where}:", IndexInvalid)
+    return {**info, "url": url}
 
 
 def dir_name(name: str, version: str) -> str:
@@ -149,6 +263,7 @@ def write_index(
 
     previous = parse_index(merge.read_bytes(), str(merge)) if merge else None
     index = build_index(dist, base_url, previous)
-    text = json.dumps(index, ensure_ascii=False, indent=2) + "\n"
-    write_atomic(output, text.encode("utf-8"))
+    data = (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    parse_index(data, str(output))  # never publish an index that downloads would refuse
+    write_atomic(output, data)
     return index

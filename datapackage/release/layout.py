@@ -2,14 +2,61 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from sticoop import names
 from sticoop.release.semver import Version, is_version, parse_version
 
 RELEASE_JSON = "release.json"
 SUMS_FILE = "SHA256SUMS"
 CHANGELOG_SECTION = "CHANGELOG-section.md"
 FORMATS = ("csv", "parquet", "duckdb")
+_WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
+)
+
+
+def unsafe_name_reason(value: object) -> str | None:
+    """Why VALUE cannot be used as a single file or folder name, or None when it can.
+
+    ``sticoop.names`` (the descriptor's rule: 1-128 ASCII letters, digits, '.', '_', '-', not
+    starting with '.' or '-'), and, because these names come from untrusted indexes and
+    archives too: no '..' anywhere, no trailing '.' or '-', no Windows device name.
+    """
+    if not isinstance(value, str):
+        return f"not a string but {type(value).__name__}"
+    reason = names.unsafe_name_reason(value)
+    if reason is not None:
+        return reason
+    if ".." in value:
+        return "it contains '..'"
+    if value[-1] in ".-":
+        return "it ends with '.' or '-'"
+    if value.split(".")[0].lower() in _WINDOWS_DEVICES:
+        return "it is a reserved device name"
+    return None
+
+
+def is_safe_name(value: object) -> bool:
+    """True when VALUE is a safe single file or folder name (see ``unsafe_name_reason``)."""
+    return unsafe_name_reason(value) is None
+
+
+def unsafe_relative_reason(path: str, max_depth: int = 8) -> str | None:
+    """Why PATH (a '/'-separated relative path) cannot be written under a folder, or None."""
+    if not isinstance(path, str) or not path:
+        return "empty"
+    if path.startswith("/") or re.match(r"[A-Za-z]:", path):
+        return "absolute"
+    parts = path.split("/")
+    if len(parts) > max_depth:
+        return f"more than {max_depth} levels deep"
+    for part in parts:
+        reason = unsafe_name_reason(part)
+        if reason is not None:
+            return f"component {part!r}: {reason}"
+    return None
 
 
 def release_dir_name(name: str, version: str) -> str:

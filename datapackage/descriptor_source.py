@@ -1,0 +1,144 @@
+"""Read an untrusted descriptor (JSON or YAML) into plain Python values, within limits.
+
+Limits are checked before parsing (size, nesting) and while parsing (numbers, aliases), so a
+hostile descriptor costs at most a linear scan of a bounded number of bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from sticoop.errors import DescriptorError, UsageError
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NUMBER_CHARS = 40
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_YAML_TOKENS = re.compile(rb"[\[\]{}]|^[ -]*", re.MULTILINE)
+
+
+def read_descriptor_file(path: Path, *, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
+    """The descriptor at PATH as a dict; DescriptorError (exit 1) when it is not one."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _error(f"the descriptor is {size:,} bytes; the limit is {max_bytes:,}", where)
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise _error(f"the descriptor is larger than {max_bytes:,} bytes", where)
+    return parse_descriptor_bytes(data, where, yaml=path.suffix.lower() in (".yaml", ".yml"))
+
+
+def parse_descriptor_bytes(data: bytes, where: str, *, yaml: bool = False) -> dict[str, Any]:
+    """Parse DATA (JSON, or YAML when YAML) after the size and nesting checks."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DescriptorError(f"not UTF-8: {exc}", code="descriptor-json", path=where) from None
+    text = text.removeprefix("\ufeff")
+    _check_depth(data, where, yaml)
+    raw = _parse_yaml(text, where) if yaml else _parse_json(text, where)
+    if not isinstance(raw, dict):
+        raise DescriptorError(
+            "the descriptor must be a JSON object", code="descriptor-json", path=where
+        )
+    return raw
+
+
+def _error(message: str, where: str) -> DescriptorError:
+    return DescriptorError(message, code="descriptor-limit", path=where)
+
+
+def _check_depth(data: bytes, where: str, yaml: bool) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, counting brackets outside strings (linear)."""
+    depth = 0
+    for match in _TOKENS.finditer(data):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _error(f"nesting deeper than {MAX_DEPTH} levels", where)
+        elif token in (b"]", b"}"):
+            depth = max(0, depth - 1)
+    if yaml:  # block-style nesting: indentation width bounds the depth
+        widest = max((len(m.group()) for m in _YAML_TOKENS.finditer(data)), default=0)
+        if widest > 2 * MAX_DEPTH:
+            raise _error(f"nesting deeper than {MAX_DEPTH} levels", where)
+
+
+def _number(text: str) -> int | float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"a number of {len(text):,} characters (limit {MAX_NUMBER_CHARS})")
+    value = float(text) if any(c in text for c in ".eE") else int(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"number {text} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _parse_json(text: str, where: str) -> Any:
+    try:
+        return json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise DescriptorError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            code="descriptor-json",
+            path=where,
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise DescriptorError(f"invalid JSON: {exc}", code="descriptor-json", path=where) from None
+
+
+def _parse_yaml(text: str, where: str) -> Any:
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        """SafeLoader without aliases (no billion-laughs expansion)."""
+
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases are not allowed", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    try:
+        value = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise DescriptorError(
+            f"invalid YAML: {str(exc).splitlines()[0]}", code="descriptor-json", path=where
+        ) from None
+    except RecursionError:
+        raise _error(f"nesting deeper than {MAX_DEPTH} levels", where) from None
+    return _plain(value, where)
+
+
+def _plain(value: Any, where: str) -> Any:
+    """YAML values as JSON would give them: dates and other tags become strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, where) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DescriptorError(f"number {value} is out of range", path=where)
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and abs(value) >= 10**MAX_NUMBER_CHARS
+    ):
+        raise _error(f"a number of more than {MAX_NUMBER_CHARS} digits", where)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
