@@ -81,10 +81,11 @@ SELECT
     parent_party_id,
     wikidata_id,
     CAST(active_to_year AS INTEGER) AS active_to_year,
-    successor_party_id
+    successor_party_id,
+    short_name
 FROM read_csv(
         'resources/parties.csv',
-        columns = {'party_id': 'VARCHAR', 'party_type': 'VARCHAR', 'name_en': 'VARCHAR', 'name_vi': 'VARCHAR', 'country_code': 'VARCHAR', 'parent_party_id': 'VARCHAR', 'wikidata_id': 'VARCHAR', 'active_to_year': 'VARCHAR', 'successor_party_id': 'VARCHAR'},
+        columns = {'party_id': 'VARCHAR', 'party_type': 'VARCHAR', 'name_en': 'VARCHAR', 'name_vi': 'VARCHAR', 'country_code': 'VARCHAR', 'parent_party_id': 'VARCHAR', 'wikidata_id': 'VARCHAR', 'active_to_year': 'VARCHAR', 'successor_party_id': 'VARCHAR', 'short_name': 'VARCHAR'},
         delim = ',',
         quote = '"',
         escape = '"',
@@ -114,6 +115,8 @@ COMMENT ON COLUMN parties.wikidata_id IS 'Wikidata item id, only where verified.
 COMMENT ON COLUMN parties.active_to_year IS 'Last year the body existed under this identity (renamed, merged, dissolved).';
 
 COMMENT ON COLUMN parties.successor_party_id IS 'The body that took over its role (e.g. a ministry merged into another).';
+
+COMMENT ON COLUMN parties.short_name IS 'The acronym or short name people use, e.g. MOST, MSIT, IAEA, VAST.';
 
 CREATE OR REPLACE VIEW sectors AS
 SELECT
@@ -158,10 +161,11 @@ SELECT
     CASE WHEN date_inferred IN ('true') THEN true WHEN date_inferred IN ('false') THEN false WHEN date_inferred IS NULL THEN NULL ELSE error('events.date_inferred: not a boolean: ' || date_inferred) END AS date_inferred,
     city,
     country_code,
-    summary_en
+    summary_en,
+    CASE WHEN place_inferred IN ('true') THEN true WHEN place_inferred IN ('false') THEN false WHEN place_inferred IS NULL THEN NULL ELSE error('events.place_inferred: not a boolean: ' || place_inferred) END AS place_inferred
 FROM read_csv(
         'resources/events.csv',
-        columns = {'event_id': 'VARCHAR', 'event_type': 'VARCHAR', 'mode': 'VARCHAR', 'parent_event_id': 'VARCHAR', 'title_en': 'VARCHAR', 'title_vi': 'VARCHAR', 'start_date': 'VARCHAR', 'end_date': 'VARCHAR', 'date_precision': 'VARCHAR', 'date_inferred': 'VARCHAR', 'city': 'VARCHAR', 'country_code': 'VARCHAR', 'summary_en': 'VARCHAR'},
+        columns = {'event_id': 'VARCHAR', 'event_type': 'VARCHAR', 'mode': 'VARCHAR', 'parent_event_id': 'VARCHAR', 'title_en': 'VARCHAR', 'title_vi': 'VARCHAR', 'start_date': 'VARCHAR', 'end_date': 'VARCHAR', 'date_precision': 'VARCHAR', 'date_inferred': 'VARCHAR', 'city': 'VARCHAR', 'country_code': 'VARCHAR', 'summary_en': 'VARCHAR', 'place_inferred': 'VARCHAR'},
         delim = ',',
         quote = '"',
         escape = '"',
@@ -199,6 +203,8 @@ COMMENT ON COLUMN events.city IS 'City, English name.';
 COMMENT ON COLUMN events.country_code IS 'ISO 3166-1 alpha-3 code of the country where it took place.';
 
 COMMENT ON COLUMN events.summary_en IS 'One or two sentences, in the curators'' own words.';
+
+COMMENT ON COLUMN events.place_inferred IS 'true when city or country comes from context rather than a source''s words (a meeting placed in Vietnam because the Vietnamese ministry hosted it); false when a source states it.';
 
 CREATE OR REPLACE VIEW agreements AS
 SELECT
@@ -311,10 +317,11 @@ COMMENT ON COLUMN event_sectors.sector_id IS 'The sector.';
 CREATE OR REPLACE VIEW event_sources AS
 SELECT
     event_id,
-    source_id
+    source_id,
+    quote
 FROM read_csv(
         'resources/event_sources.csv',
-        columns = {'event_id': 'VARCHAR', 'source_id': 'VARCHAR'},
+        columns = {'event_id': 'VARCHAR', 'source_id': 'VARCHAR', 'quote': 'VARCHAR'},
         delim = ',',
         quote = '"',
         escape = '"',
@@ -331,15 +338,18 @@ COMMENT ON COLUMN event_sources.event_id IS 'The event.';
 
 COMMENT ON COLUMN event_sources.source_id IS 'The source.';
 
+COMMENT ON COLUMN event_sources.quote IS 'The passage of the source, in its own language and exact wording, that supports the record (date, parties, what happened or was signed): one or two sentences, at most 400 characters, no line break.';
+
 CREATE OR REPLACE VIEW agreement_parties AS
 SELECT
     agreement_id,
     party_id,
     CAST(role AS agreement_parties_role) AS role,
-    on_behalf_of_party_id
+    on_behalf_of_party_id,
+    position_title
 FROM read_csv(
         'resources/agreement_parties.csv',
-        columns = {'agreement_id': 'VARCHAR', 'party_id': 'VARCHAR', 'role': 'VARCHAR', 'on_behalf_of_party_id': 'VARCHAR'},
+        columns = {'agreement_id': 'VARCHAR', 'party_id': 'VARCHAR', 'role': 'VARCHAR', 'on_behalf_of_party_id': 'VARCHAR', 'position_title': 'VARCHAR'},
         delim = ',',
         quote = '"',
         escape = '"',
@@ -359,6 +369,8 @@ COMMENT ON COLUMN agreement_parties.party_id IS 'The party.';
 COMMENT ON COLUMN agreement_parties.role IS 'party: bound by it; signatory: signs on behalf of a party; witness.';
 
 COMMENT ON COLUMN agreement_parties.on_behalf_of_party_id IS 'For a signatory: the party it signs for, itself a party of the agreement.';
+
+COMMENT ON COLUMN agreement_parties.position_title IS 'For a signatory or witness: the office held at the time, e.g. Minister of Science and ICT.';
 
 CREATE OR REPLACE VIEW agreement_sectors AS
 SELECT
@@ -386,10 +398,11 @@ COMMENT ON COLUMN agreement_sectors.sector_id IS 'The sector.';
 CREATE OR REPLACE VIEW agreement_sources AS
 SELECT
     agreement_id,
-    source_id
+    source_id,
+    quote
 FROM read_csv(
         'resources/agreement_sources.csv',
-        columns = {'agreement_id': 'VARCHAR', 'source_id': 'VARCHAR'},
+        columns = {'agreement_id': 'VARCHAR', 'source_id': 'VARCHAR', 'quote': 'VARCHAR'},
         delim = ',',
         quote = '"',
         escape = '"',
@@ -405,6 +418,8 @@ COMMENT ON VIEW agreement_sources IS 'Agreement sources: Sources that report an 
 COMMENT ON COLUMN agreement_sources.agreement_id IS 'The agreement.';
 
 COMMENT ON COLUMN agreement_sources.source_id IS 'The source.';
+
+COMMENT ON COLUMN agreement_sources.quote IS 'The passage of the source, in its own language and exact wording, that supports the record (date, parties, what happened or was signed): one or two sentences, at most 400 characters, no line break.';
 
 CREATE OR REPLACE VIEW retired_ids AS
 SELECT
@@ -558,11 +573,11 @@ SELECT
     p.name_en AS party_name_en,
     p.party_type,
     p.country_code,
-    (
+    coalesce(ap.position_title, (
         SELECT min(ep.position_title)
         FROM event_parties ep
         WHERE ep.event_id = a.event_id AND ep.party_id = ap.party_id
-    ) AS position_title,
+    )) AS position_title,
     ap.on_behalf_of_party_id,
     ob.name_en AS on_behalf_of_name_en,
     ob.country_code AS on_behalf_of_country_code
@@ -573,7 +588,7 @@ LEFT JOIN parties ob ON ob.party_id = ap.on_behalf_of_party_id
 LEFT JOIN events e ON e.event_id = a.event_id
 ORDER BY a.agreement_id, ap.role, ap.party_id;
 
-COMMENT ON VIEW agreement_party_details IS 'One row per agreement and party role: who is bound by, signs or witnesses what, with the signer''s office at the signing event where reported.';
+COMMENT ON VIEW agreement_party_details IS 'One row per agreement and party role: who is bound by, signs or witnesses what, with the signer''s or witness''s office (as recorded on the agreement, else at its event).';
 
 CREATE OR REPLACE VIEW cooperation_counts AS
 WITH event_items AS (

@@ -32,7 +32,10 @@ def fk_missing(inj: Injector, n: int) -> int:
         rows = inj.pick(owner, 1)
         if rows:
             key = "event_id" if owner == "events" else "agreement_id"
-            row = inj.t[table].new_row(**{key: rows[0][0], column: f"ghost-{column[:-3]}-{i}"})
+            values = {key: rows[0][0], column: f"ghost-{column[:-3]}-{i}"}
+            if table == "event_sources":
+                values["quote"] = "A passage of a source that does not exist."
+            row = inj.t[table].new_row(**values)
             inj.expect("fk-missing", table, row, column)
             done += 1
     return done

@@ -89,7 +89,14 @@ def _links(
             ),
         }
     )
-    return _dedupe_sort(frame, list(names))
+    frame = _dedupe_sort(frame, list(names))
+    if names[1] == "source_id":  # data model 1.1: every source link carries a quote
+        frame = frame.with_columns(
+            pl.concat_str(
+                [pl.lit("Synthetic passage of "), pl.col("source_id"), pl.lit(".")]
+            ).alias("quote")
+        )
+    return frame
 
 
 def generate_chunk(
@@ -230,6 +237,7 @@ def _events(rng: np.random.Generator, start: int, stop: int, n: int, pools: Pool
             "end_date": _dates(dates.end),
             "date_precision": _vocab(["day", "month", "year"], dates.precision),
             "date_inferred": _vocab(["false", "true"], (rng.random(size) < 0.1).astype(int)),
+            "place_inferred": _vocab(["false", "true"], (rng.random(size) < 0.1).astype(int)),
             "city": _null_unless(
                 _vocab([city for c in V.COUNTRIES for city in c.cities], city_idx),
                 rng.random(size) < 0.9,

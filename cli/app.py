@@ -43,6 +43,7 @@ def _register_commands() -> None:
     # Each module adds its commands to ``app``; importing them is cheap (no heavy imports).
     from sticoop.cli import (  # noqa: F401
         commands_cache,
+        commands_contribute,
         commands_diff,
         commands_download,
         commands_fmt,

@@ -82,6 +82,12 @@ class QueryError(SticoopError):
     code = "query"
 
 
+class ContributionError(DataError):
+    """A contribution file cannot be added: bad YAML, unknown keys, duplicates, invalid result."""
+
+    code = "contribution-invalid"
+
+
 class ReleaseRefused(DataError):
     """A release cannot be built or checked: invalid data or too small a version bump (exit 1)."""
 

@@ -137,7 +137,7 @@ ORDER BY e.start_date, e.event_id
 AGREEMENT_PARTY_DETAILS = View(
     "agreement_party_details",
     "One row per agreement and party role: who is bound by, signs or witnesses what, "
-    "with the signer's office at the signing event where reported.",
+    "with the signer's or witness's office (as recorded on the agreement, else at its event).",
     """
 SELECT
     a.agreement_id,
@@ -150,11 +150,11 @@ SELECT
     p.name_en AS party_name_en,
     p.party_type,
     p.country_code,
-    (
+    coalesce(ap.position_title, (
         SELECT min(ep.position_title)
         FROM event_parties ep
         WHERE ep.event_id = a.event_id AND ep.party_id = ap.party_id
-    ) AS position_title,
+    )) AS position_title,
     ap.on_behalf_of_party_id,
     ob.name_en AS on_behalf_of_name_en,
     ob.country_code AS on_behalf_of_country_code

@@ -70,6 +70,23 @@ def _needs_link(code: str, table: str, key: str, link: str, cond: str, msg: str)
     )
 
 
+def _unquoted(code: str, table: str, key: str, link: str, noun: str) -> TableRule:
+    """Rows of TABLE that cite sources in LINK, none of them with a quote.
+
+    (A row citing no source at all is the ``*-no-source`` rule's finding, not this one's.)
+    """
+    return TableRule(
+        code,
+        (table, link),
+        f"""
+        SELECT '{table}' AS tbl, t.__line AS line, '{key}' AS col, t.{key} AS rid,
+               t.{key} AS val, 'no source link of the {noun} has a quote' AS msg
+        FROM (SELECT * FROM {table} WHERE {key} IS NOT NULL) t
+        SEMI JOIN (SELECT {key} FROM {link}) c ON c.{key} = t.{key}
+        ANTI JOIN (SELECT {key} FROM {link} WHERE quote IS NOT NULL) q ON q.{key} = t.{key}""",
+    )
+
+
 RULES: list[TableRule] = [
     TableRule(
         "end-before-start",
@@ -144,6 +161,19 @@ RULES: list[TableRule] = [
         "agreement_sources",
         "true",
         "the agreement cites no source (add a row to agreement_sources)",
+    ),
+    _unquoted("event-no-quoted-source", "events", "event_id", "event_sources", "event"),
+    _unquoted(
+        "agreement-no-quoted-source", "agreements", "agreement_id", "agreement_sources", "agreement"
+    ),
+    TableRule(
+        "organization-has-country",
+        ("parties",),
+        """
+        SELECT 'parties', __line, 'country_code', party_id, country_code,
+               'an international_organization has no country_code (leave it empty)'
+        FROM parties
+        WHERE party_type = 'international_organization' AND country_code IS NOT NULL""",
     ),
     _needs_link(
         "event-no-vn-party",
