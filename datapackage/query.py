@@ -122,7 +122,7 @@ def check_headers(pkg: Package) -> None:
     (The views read columns by position, so a reordered header would silently shift them.
     A FIFO, device, directory or link out of the package is refused without being opened.)
     """
-    from sticoop.csvread import check_tail
+    from sticoop.csvread import check_lines
     from sticoop.safefiles import require_file
 
     for res in pkg.resources:
@@ -135,7 +135,7 @@ def check_headers(pkg: Package) -> None:
                 f"columns {','.join(res.field_names)!r}",
                 hint="run 'sticoop validate'",
             )
-        check_tail(path, str(path))
+        check_lines(path, str(path))
 
 
 @overload

@@ -209,11 +209,11 @@ class DiffEngine:
             self.con.execute(f"CREATE VIEW {view} AS SELECT {empty} WHERE false")
             self._rows[view] = 0
             return
-        from sticoop.csvread import check_tail, csv_error
+        from sticoop.csvread import check_lines, csv_error
         from sticoop.safefiles import require_file
 
         path = require_file(pkg.root, res.path, str(pkg.csv_path(res.name)))
-        check_tail(path, str(path))
+        check_lines(path, str(path))
         columns = ", ".join(f"NULLIF({ident(c)}, '') AS {ident(c)}" for c in res.field_names)
         source = read_csv_call(pkg, res, str(pkg.csv_path(res.name)))
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sticoop.descriptor import load_package
 from sticoop.safefiles import FileKind, inspect_resource
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX special files and signals")
@@ -136,7 +137,17 @@ def test_garbage_appended_is_an_error_not_skipped(dataset: Path, garbage: str) -
 
 
 def test_mixed_encodings_are_a_data_error_naming_the_file(dataset: Path) -> None:
-    row = "2099-01-01-x-visit,official_visit,in_person,,Café visit,,2099-01-01,,day,false,,,\n"
+    width = len(load_package(REPO).resource("events").fields)
+    cells = [
+        "2099-01-01-x-visit",
+        "official_visit",
+        "in_person",
+        "",
+        "Café visit",
+        "",
+        "2099-01-01",
+    ]
+    row = ",".join(cells + [""] * (width - len(cells))) + "\n"
     with (dataset / EVENTS).open("ab") as fh:
         fh.write(row.encode("latin-1"))
     for result in (
