@@ -188,3 +188,30 @@ def test_pandera_accepts_the_typed_frames_read_table_returns() -> None:
     assert events.schema["mode"] != events.schema["event_id"]  # an Enum beside text
     schema("events").validate(events)
     assert validate_frame("events", events) == []
+
+
+def test_every_check_kind_compiles_in_both_backends() -> None:
+    import dataclasses
+    import typing
+
+    from sticoop.descriptor import Field
+    from sticoop.validators import rule_checks
+    from sticoop.validators.cell_rules import CellRule
+    from sticoop.validators.pandera_schemas import _fails
+    from sticoop.validators.sql_cells import rule_sql
+
+    field = Field(name="v", type="integer", enum=("1",), minimum=0, min_length=None)
+    samples = {str: "x", int: 3, "float | None": 1.0, "tuple[str, ...]": ("a",), Field: field}
+    kinds = typing.get_args(rule_checks.Check)
+    assert len(kinds) == 14
+    for kind in kinds:
+        hints = typing.get_type_hints(kind, vars(rule_checks))
+        args = {
+            f.name: samples.get(hints[f.name], samples.get(str(f.type), field))
+            for f in dataclasses.fields(kind)
+        }
+        if kind is rule_checks.Bound:
+            args.update(op=">=", attr="minimum")
+        rule = CellRule("x", kind(**args), "m")
+        assert rule_sql(rule, '"v"'), kind
+        assert _fails(rule, "v") is not None, kind

@@ -10,6 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sticoop.descriptor import Field
+from sticoop.validators.rule_checks import (
+    Bound,
+    Check,
+    Edge,
+    FullMatch,
+    IsoDate,
+    LowerIn,
+    MaxChars,
+    MaxItems,
+    MinLength,
+    NumberRange,
+    OneOf,
+    Search,
+    StartsWith,
+    Typed,
+    TypedOneOf,
+)
 
 PLACEHOLDERS = (
     "n/a",
@@ -43,22 +60,11 @@ URI = r"https?://[^\s/?#]+[^\s]*"
 
 @dataclass(frozen=True)
 class CellRule:
-    """A check on one non-empty cell. ``kind`` says how to evaluate ``arg``:
-
-    - ``search``: fails when regex ``arg`` matches anywhere;
-    - ``full``: fails when regex ``arg`` does not match the whole cell;
-    - ``in``: fails when the cell is not one of ``arg``;
-    - ``in_lower``: fails when the lower-cased cell IS one of ``arg``;
-    - ``prefix``: fails when the cell starts with one of ``arg``;
-    - ``edge``: fails when the cell starts or ends with one of ``arg``;
-    - ``date``: fails when the cell is not a calendar-valid ISO date;
-    - ``max_len``: fails when longer than ``arg`` characters;
-    - ``range``: fails when the integer is outside ``arg`` = (min or None, max or None).
-    """
+    """A check on one non-empty cell: the finding CODE it gives, the CHECK (one of the kinds
+    in ``rule_checks``) and the MESSAGE shown with the finding."""
 
     code: str
-    kind: str
-    arg: object
+    check: Check
     message: str
 
 
@@ -102,36 +108,33 @@ def cell_rules(field: Field, house: bool = True) -> list[CellRule]:
     rules = []
     if house:
         rules += [
-            CellRule("control-char", "search", CONTROL, "contains a control character"),
-            CellRule(
-                "placeholder", "in_lower", PLACEHOLDERS, "placeholder instead of an empty cell"
-            ),
-            CellRule("whitespace", "edge", EDGE_SPACE, "leading or trailing whitespace"),
+            CellRule("control-char", Search(CONTROL), "contains a control character"),
+            CellRule("placeholder", LowerIn(PLACEHOLDERS), "placeholder instead of an empty cell"),
+            CellRule("whitespace", Edge(EDGE_SPACE), "leading or trailing whitespace"),
         ]
         if field.type == "string":
             rules.append(
-                CellRule("formula-prefix", "prefix", FORMULA_PREFIXES, "starts with = + - or @")
+                CellRule("formula-prefix", StartsWith(FORMULA_PREFIXES), "starts with = + - or @")
             )
     rules.extend(_type_rules(field, house))
     if field.enum is not None:
         allowed = ", ".join(field.enum)
-        kind = "in" if field.type == "string" or house else "typed_in"
-        arg = field.enum if kind == "in" else field
-        rules.append(CellRule("enum-invalid", kind, arg, f"not one of: {allowed}"))
+        check: Check = OneOf(field.enum) if field.type == "string" or house else TypedOneOf(field)
+        rules.append(CellRule("enum-invalid", check, f"not one of: {allowed}"))
     if field.pattern and field.type == "string":
         rules.append(
-            CellRule("pattern-mismatch", "full", field.pattern, f"does not match {field.pattern}")
+            CellRule(
+                "pattern-mismatch", FullMatch(field.pattern), f"does not match {field.pattern}"
+            )
         )
     if field.min_length is not None:
-        rules.append(CellRule("too-short", "min_len", field, f"shorter than {field.min_length}"))
+        rules.append(CellRule("too-short", MinLength(field), f"shorter than {field.min_length}"))
     if field.max_length is not None:
         if field.type in ("array", "object"):
-            rules.append(
-                CellRule("too-long", "max_items", field, f"longer than {field.max_length}")
-            )
+            rules.append(CellRule("too-long", MaxItems(field), f"longer than {field.max_length}"))
         else:
             rules.append(
-                CellRule("too-long", "max_len", field.max_length, f"longer than {field.max_length}")
+                CellRule("too-long", MaxChars(field.max_length), f"longer than {field.max_length}")
             )
     rules.extend(_bound_rules(field, house))
     return rules
@@ -144,13 +147,12 @@ def _bound_rules(field: Field, house: bool) -> list[CellRule]:
         return [
             CellRule(
                 "out-of-range",
-                "range",
-                (field.minimum, field.maximum),
+                NumberRange(field.minimum, field.maximum),
                 f"outside {field.minimum}..{field.maximum}",
             )
         ]
     return [
-        CellRule("out-of-range", "bound", (field, op, attr), f"{text} {getattr(field, attr)}")
+        CellRule("out-of-range", Bound(field, op, attr), f"{text} {getattr(field, attr)}")
         for attr, op, text in _BOUNDS
         if getattr(field, attr) is not None
     ]
@@ -174,22 +176,22 @@ def _type_rules(field: Field, house: bool) -> list[CellRule]:
 
         pattern = string_format_re(field, house=False)
         code = _FORMAT_CODES.get(field.format)
-        return [CellRule(code, "full", pattern, f"not a valid {field.format}")] if code else []
+        return [CellRule(code, FullMatch(pattern), f"not a valid {field.format}")] if code else []
     code = _TYPE_CODES.get(field.type)
     if code is None:  # any, list: every text is a value
         return []
     what = field.type if field.format in ("default", "") else f"{field.type} ({field.format})"
-    return [CellRule(code, "cast", field, f"not a valid {what}")]
+    return [CellRule(code, Typed(field), f"not a valid {what}")]
 
 
 def _house_type_rules(field: Field) -> list[CellRule]:
     if field.type == "integer":
-        return [CellRule("integer-invalid", "full", INTEGER, "not an integer")]
+        return [CellRule("integer-invalid", FullMatch(INTEGER), "not an integer")]
     if field.type == "boolean":
         allowed = field.true_values + field.false_values
-        return [CellRule("boolean-invalid", "in", allowed, f"not a boolean ({'/'.join(allowed)})")]
+        return [CellRule("boolean-invalid", OneOf(allowed), f"not a boolean ({'/'.join(allowed)})")]
     if field.type == "date":
-        return [CellRule("date-invalid", "date", None, "not a calendar-valid date YYYY-MM-DD")]
+        return [CellRule("date-invalid", IsoDate(), "not a calendar-valid date YYYY-MM-DD")]
     if field.type == "string" and field.format == "uri":
-        return [CellRule("uri-invalid", "full", URI, "not an absolute http(s) URI")]
+        return [CellRule("uri-invalid", FullMatch(URI), "not an absolute http(s) URI")]
     return []

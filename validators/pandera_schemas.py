@@ -19,18 +19,31 @@ from __future__ import annotations
 
 from functools import reduce
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from sticoop.descriptor import Field, Resource, load_package
 from sticoop.validators.cell_rules import ISO_DATE, CellRule, cell_rules
 from sticoop.validators.findings import Finding, truncate
+from sticoop.validators.rule_checks import (
+    Bound,
+    Edge,
+    FullMatch,
+    IsoDate,
+    LowerIn,
+    MaxChars,
+    MaxItems,
+    MinLength,
+    NumberRange,
+    OneOf,
+    Search,
+    StartsWith,
+    Typed,
+    TypedOneOf,
+)
 
 if TYPE_CHECKING:
     import pandera.polars as pa
     import polars as pl
-
-
-TYPED_KINDS = ("cast", "bound", "typed_in", "min_len", "max_items")
 
 
 def _fails(rule: CellRule, col: str) -> pl.Expr:
@@ -38,39 +51,38 @@ def _fails(rule: CellRule, col: str) -> pl.Expr:
     import polars as pl
 
     c = pl.col(col).cast(pl.Utf8)
-    kind, arg = rule.kind, rule.arg
-    if kind in TYPED_KINDS:
-        return c.is_not_null() & c.map_batches(
-            lambda series: _duckdb_fails(rule, series), return_dtype=pl.Boolean
-        ).fill_null(False)
-    if kind == "search":
-        expr = c.str.contains(str(arg))
-    elif kind == "full":
-        expr = ~c.str.contains(f"^(?:{arg})$")
-    elif kind == "in":
-        expr = ~c.is_in(list(arg))  # type: ignore[call-overload]
-    elif kind == "in_lower":
-        expr = c.str.to_lowercase().is_in(list(arg))  # type: ignore[call-overload]
-    elif kind == "prefix":
-        expr = c.str.slice(0, 1).is_in(list(arg))  # type: ignore[call-overload]
-    elif kind == "edge":
-        chars = list(arg)  # type: ignore[call-overload]
-        expr = c.str.slice(0, 1).is_in(chars) | c.str.slice(-1, 1).is_in(chars)
-    elif kind == "date":
-        expr = (
-            ~c.str.contains(f"^(?:{ISO_DATE})$") | c.str.to_date("%Y-%m-%d", strict=False).is_null()
-        )
-    elif kind == "max_len":
-        expr = c.str.len_chars() > int(arg)  # type: ignore[call-overload]
-    elif kind == "range":
-        lo, hi = arg  # type: ignore[misc]
-        number = c.cast(pl.Float64, strict=False)
-        parts = ([number < lo] if lo is not None else []) + (
-            [number > hi] if hi is not None else []
-        )
-        expr = reduce(lambda a, b: a | b, parts)
-    else:
-        raise ValueError(f"unknown rule kind {kind!r}")
+    match rule.check:
+        case Typed() | Bound() | TypedOneOf() | MinLength() | MaxItems():
+            expr = c.map_batches(
+                lambda series: _duckdb_fails(rule, series), return_dtype=pl.Boolean
+            )
+        case Search(pattern):
+            expr = c.str.contains(pattern)
+        case FullMatch(pattern):
+            expr = ~c.str.contains(f"^(?:{pattern})$")
+        case OneOf(values):
+            expr = ~c.is_in(list(values))
+        case LowerIn(values):
+            expr = c.str.to_lowercase().is_in(list(values))
+        case StartsWith(chars):
+            expr = c.str.slice(0, 1).is_in(list(chars))
+        case Edge(chars):
+            expr = c.str.slice(0, 1).is_in(list(chars)) | c.str.slice(-1, 1).is_in(list(chars))
+        case IsoDate():
+            expr = (
+                ~c.str.contains(f"^(?:{ISO_DATE})$")
+                | c.str.to_date("%Y-%m-%d", strict=False).is_null()
+            )
+        case MaxChars(limit):
+            expr = c.str.len_chars() > int(limit)
+        case NumberRange(low, high):
+            number = c.cast(pl.Float64, strict=False)
+            parts = ([number < low] if low is not None else []) + (
+                [number > high] if high is not None else []
+            )
+            expr = reduce(lambda a, b: a | b, parts)
+        case _:
+            assert_never(rule.check)
     return c.is_not_null() & expr.fill_null(False)
 
 

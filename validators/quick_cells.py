@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sticoop.descriptor import Field
 from sticoop.validators.cell_rules import URI, CellRule, cell_rules
+from sticoop.validators.rule_checks import Edge, FullMatch, StartsWith
 from sticoop.validators.sql_cells import (
     ends_with_any_sql,
     fast_pass_sql,
@@ -46,12 +47,12 @@ def doubtful_sql(field: Field, implied: bool = False) -> str:
     if fast:
         return _doubt(col, missing, f"NOT coalesce({fast}, false)")
     tests = _edge_tests(rules, col)
-    tests += [_rule_sql(r, col) for r in rules if r.kind not in ("edge", "prefix")]
+    tests += [_rule_sql(r, col) for r in rules if not isinstance(r.check, (Edge, StartsWith))]
     return _doubt(col, missing, f"coalesce({' OR '.join(tests)}, true)")
 
 
 def _rule_sql(rule: CellRule, col: str) -> str:
-    if rule.kind == "full" and rule.arg == URI and URI.endswith(_URI_TAIL):
+    if rule.check == FullMatch(URI) and URI.endswith(_URI_TAIL):
         # A URI is its head, then no \s; in a plain file the only \s a cell can hold is a space.
         head = quote_literal("^" + URI.removesuffix(_URI_TAIL))
         return f"(NOT regexp_matches({col}, {head}) OR contains({col}, ' '))"
@@ -64,8 +65,8 @@ def _doubt(col: str, missing: str, broken: str) -> str:
 
 def _edge_tests(rules: list[CellRule], col: str) -> list[str]:
     """Leading whitespace and formula prefixes in one anchored regex, trailing in another."""
-    lead = [c for r in rules if r.kind in ("edge", "prefix") for c in r.arg]  # type: ignore[attr-defined]
-    trail = [c for r in rules if r.kind == "edge" for c in r.arg]  # type: ignore[attr-defined]
+    lead = [c for r in rules if isinstance(r.check, (Edge, StartsWith)) for c in r.check.chars]
+    trail = [c for r in rules if isinstance(r.check, Edge) for c in r.check.chars]
     tests = []
     if lead:
         tests.append(starts_with_any_sql(col, lead))
@@ -80,4 +81,4 @@ def same_rules(child: Field, parent: Field) -> bool:
 
 
 def _key(rule: CellRule) -> tuple[str, str, str]:
-    return rule.code, rule.kind, repr(rule.arg)
+    return rule.code, type(rule.check).__name__, repr(rule.check)

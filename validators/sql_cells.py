@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import re
+from typing import assert_never
 
 from sticoop.descriptor import Field, Resource
 from sticoop.descriptor_values import re2_fullmatch
 from sticoop.validators.cell_rules import ISO_DATE, PLACEHOLDERS, CellRule, cell_rules
+from sticoop.validators.rule_checks import (
+    Bound,
+    Edge,
+    FullMatch,
+    IsoDate,
+    LowerIn,
+    MaxChars,
+    MaxItems,
+    MinLength,
+    NumberRange,
+    OneOf,
+    Search,
+    StartsWith,
+    Typed,
+    TypedOneOf,
+)
 
 _CLEAN_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.]*")
 
@@ -59,67 +76,60 @@ def edge_sql(col: str, chars: object) -> str:
 
 
 def rule_sql(rule: CellRule, col: str) -> str:
-    """SQL that is true when the non-null cell COL breaks RULE."""
-    kind, arg = rule.kind, rule.arg
-    if kind == "search":
-        return f"regexp_matches({col}, {quote_literal(arg)})"
-    if kind == "full":
-        return f"NOT regexp_full_match({col}, {quote_literal(arg)})"
-    if kind == "in":
-        return f"NOT {member_sql(col, arg)}"
-    if kind == "in_lower":
-        # The byte-length guard skips lower() for nearly every cell: a cell whose lower case
-        # is a value of at most N characters has at most N characters of at most 4 bytes.
-        longest = 4 * max(len(str(v)) for v in arg)  # type: ignore[union-attr]
-        return (
-            f"CASE WHEN strlen({col}) <= {longest} "
-            f"THEN {member_sql(f'lower({col})', arg)} ELSE false END"
-        )
-    if kind == "prefix":
-        return starts_with_any_sql(col, arg)
-    if kind == "edge":
-        return edge_sql(col, arg)
-    if kind == "date":
-        return (
-            f"(NOT regexp_full_match({col}, {quote_literal(ISO_DATE)}) "
-            f"OR TRY_CAST({col} AS DATE) IS NULL)"
-        )
-    if kind == "max_len":  # the byte length bounds the character count from above
-        n = int(arg)  # type: ignore[call-overload]
-        return f"CASE WHEN strlen({col}) > {n} THEN length({col}) > {n} ELSE false END"
-    if kind == "range":
-        from sticoop.validators.typed_sql import sql_literal
-
-        lo, hi = arg  # type: ignore[misc]
-        parts = []
-        if lo is not None:
-            parts.append(f"TRY_CAST({col} AS DOUBLE) < {sql_literal(float(lo))}")
-        if hi is not None:
-            parts.append(f"TRY_CAST({col} AS DOUBLE) > {sql_literal(float(hi))}")
-        return "(" + " OR ".join(parts) + ")"
-    return _typed_rule_sql(kind, arg, col)
-
-
-def _typed_rule_sql(kind: str, arg: object, col: str) -> str:
-    """The rules that read the cell as its Table Schema type (``typed_sql``)."""
+    """SQL that is true when the non-null cell COL breaks RULE (one branch per check kind)."""
     from sticoop.validators.typed_sql import cast_sql, length_sql, sql_literal
 
-    if kind == "cast":
-        return f"({cast_sql(arg, col)}) IS NULL"  # type: ignore[arg-type]
-    if kind == "bound":
-        field, op, attr = arg  # type: ignore[misc]
-        assert op in ("<", "<=", ">", ">="), op
-        return f"coalesce(({cast_sql(field, col)}) {op} {sql_literal(getattr(field, attr))}, false)"
-    if kind == "typed_in":
-        from sticoop.descriptor_values import typed_value
+    match rule.check:
+        case Search(pattern):
+            return f"regexp_matches({col}, {quote_literal(pattern)})"
+        case FullMatch(pattern):
+            return f"NOT regexp_full_match({col}, {quote_literal(pattern)})"
+        case OneOf(values):
+            return f"NOT {member_sql(col, values)}"
+        case LowerIn(values):
+            # The byte-length guard skips lower() for nearly every cell: a cell whose lower
+            # case is a value of at most N characters has at most N characters of <= 4 bytes.
+            longest = 4 * max(len(v) for v in values)
+            return (
+                f"CASE WHEN strlen({col}) <= {longest} "
+                f"THEN {member_sql(f'lower({col})', values)} ELSE false END"
+            )
+        case StartsWith(chars):
+            return starts_with_any_sql(col, chars)
+        case Edge(chars):
+            return edge_sql(col, chars)
+        case IsoDate():
+            return (
+                f"(NOT regexp_full_match({col}, {quote_literal(ISO_DATE)}) "
+                f"OR TRY_CAST({col} AS DATE) IS NULL)"
+            )
+        case MaxChars(limit):  # the byte length bounds the character count from above
+            n = int(limit)
+            return f"CASE WHEN strlen({col}) > {n} THEN length({col}) > {n} ELSE false END"
+        case NumberRange(low, high):
+            parts = []
+            if low is not None:
+                parts.append(f"TRY_CAST({col} AS DOUBLE) < {sql_literal(float(low))}")
+            if high is not None:
+                parts.append(f"TRY_CAST({col} AS DOUBLE) > {sql_literal(float(high))}")
+            return "(" + " OR ".join(parts) + ")"
+        case Typed(field):
+            return f"({cast_sql(field, col)}) IS NULL"
+        case Bound(field, op, attr):
+            assert op in ("<", "<=", ">", ">="), op
+            bound = sql_literal(getattr(field, attr))
+            return f"coalesce(({cast_sql(field, col)}) {op} {bound}, false)"
+        case TypedOneOf(field):
+            from sticoop.descriptor_values import typed_value
 
-        values = ", ".join(sql_literal(typed_value(arg, v)) for v in arg.enum)  # type: ignore[attr-defined]
-        return f"NOT coalesce(list_contains([{values}], {cast_sql(arg, col)}), false)"  # type: ignore[arg-type]
-    if kind == "min_len":
-        return f"coalesce({length_sql(arg, col)} < {int(arg.min_length)}, false)"  # type: ignore[attr-defined]
-    if kind == "max_items":
-        return f"coalesce({length_sql(arg, col)} > {int(arg.max_length)}, false)"  # type: ignore[attr-defined]
-    raise ValueError(f"unknown rule kind {kind!r}")
+            values = ", ".join(sql_literal(typed_value(field, v)) for v in field.enum or ())
+            return f"NOT coalesce(list_contains([{values}], {cast_sql(field, col)}), false)"
+        case MinLength(field):
+            return f"coalesce({length_sql(field, col)} < {int(field.min_length or 0)}, false)"
+        case MaxItems(field):
+            return f"coalesce({length_sql(field, col)} > {int(field.max_length or 0)}, false)"
+        case _:
+            assert_never(rule.check)
 
 
 def field_case_sql(field: Field, skip: frozenset[str] = frozenset(), house: bool = True) -> str:
