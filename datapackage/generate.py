@@ -35,9 +35,16 @@ def _cli_reference(pkg: Package) -> str:
     return render_cli_reference()
 
 
+def _coverage(pkg: Package) -> str:
+    from sticoop.coverage import render_coverage
+
+    return render_coverage(pkg)
+
+
 GENERATED: dict[str, Callable[[Package], str]] = {
     "docs/cli.md": _cli_reference,
     "docs/codebook.md": _codebook,
+    "docs/coverage.md": _coverage,
     "docs/error-codes.md": _error_codes,
     "load.sql": _load_sql,
 }
