@@ -15,12 +15,18 @@ from sticoop.descriptor import bundled_descriptor
 Row = dict[str, str]
 
 
+FIXTURE_VERSION = "0.1.0"  # the release tests' starting version, whatever the dataset's is
+
+
 def copy_bundled(dest: Path) -> Path:
-    """Copy the bundled datapackage.json and resources/ into DEST; return DEST."""
+    """Copy the bundled datapackage.json and resources/ into DEST, at version
+    ``FIXTURE_VERSION`` (so the release tests do not change with each dataset release);
+    return DEST."""
     source = bundled_descriptor().parent
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source / "datapackage.json", dest / "datapackage.json")
     shutil.copytree(source / "resources", dest / "resources")
+    set_version(dest, FIXTURE_VERSION)
     return dest
 
 

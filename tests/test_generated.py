@@ -24,6 +24,7 @@ def test_check_reports_a_stale_file(tmp_path):
     import shutil
 
     shutil.copy(REPO / "datapackage.json", tmp_path)
+    shutil.copytree(REPO / "resources", tmp_path / "resources")  # docs/coverage.md reads the data
     assert sorted(generate(tmp_path, check=True)) == sorted(expected_files(load_package(tmp_path)))
     assert not (tmp_path / "docs").exists(), "--check must not write"
     generate(tmp_path)
