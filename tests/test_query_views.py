@@ -180,7 +180,11 @@ def test_sector_trends_breaks_energy_into_sub_sectors() -> None:
     sector_parent = {s["sector_id"]: s["parent_sector_id"] for s in read_csv("sectors")}
     assert all(sector_parent[r["sector_id"]] == "" for r in top)
     energy = run_named_query("sector_trends", {"sector": "energy"}, REPO).to_pylist()
-    assert energy and all(sector_parent[r["sector_id"]] == "energy" for r in energy)
+    # items tagged with `energy` itself (not a sub-sector) keep their own row
+    assert energy and all(
+        sector_parent[r["sector_id"]] == "energy" or r["sector_id"] == "energy" for r in energy
+    )
+    assert any(sector_parent[r["sector_id"]] == "energy" for r in energy)
     nuclear_2025 = next(
         r for r in energy if (r["sector_id"], r["year"]) == ("nuclear-energy", 2025)
     )
