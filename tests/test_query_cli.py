@@ -219,3 +219,25 @@ def test_too_many_columns_for_the_terminal_are_left_out_with_a_note(cli, narrow:
     assert all(text_width(line) <= narrow for line in lines)
     assert "more columns not shown" in result.stderr
     assert len(lines) == 2 + csv_count("events")
+
+
+def _readme_command(comment: str) -> list[str]:
+    """The sticoop command printed under COMMENT in the README, split like a shell would."""
+    import shlex
+
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == f"# {comment}")
+    return shlex.split(lines[at + 1].strip())[1:]
+
+
+def test_readme_sample_questions_have_real_answers(cli):
+    korea = cli(*_readme_command("agreements with Korea since 2019, by field"), "-f", "json")
+    assert korea.exit_code == 0, korea.stderr
+    fields = json.loads(korea.stdout)
+    assert len(fields) >= 3 and all(row["agreements"] >= 1 for row in fields)
+    three = cli(
+        *_readme_command("STI agreements with Japan, France or India since 2019"), "-f", "json"
+    )
+    assert three.exit_code == 0, three.stderr
+    partners = {c for row in json.loads(three.stdout) for c in row["partner_countries"]}
+    assert {"JPN", "FRA", "IND"} <= partners
