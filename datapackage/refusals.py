@@ -127,9 +127,33 @@ def render_refusals() -> str:
     lines += [f"| {code} | {meaning} |" for code, meaning in EXIT_CODES]
     lines += ["", "| command | situation | message | exit |", "|---|---|---|---|"]
     lines += [f"| {r.commands} | {r.situation} | {r.message} | {r.exit_code} |" for r in REFUSALS]
-    lines += [
-        "",
-        "`sticoop download` has its own exit codes (3-9, `sticoop.errors`; see the README).",
-        "",
-    ]
+    lines += ["", *_download_errors(), ""]
     return "\n".join(lines)
+
+
+def _download_errors() -> list[str]:
+    """The download and archive failures, from the error classes themselves."""
+    from sticoop.errors import DownloadError
+
+    classes, todo = [], [DownloadError]
+    while todo:
+        cls = todo.pop()
+        classes.append(cls)
+        todo += cls.__subclasses__()
+    lines = [
+        "## Download, cache and archive failures",
+        "",
+        "`sticoop download` and `sticoop cache` name each failure and exit with its own code "
+        "(every refusal is described in [releases.md](releases.md)); `sticoop diff` given an "
+        "unsafe zip exits 8 too.",
+        "",
+        "| exit code | code | meaning |",
+        "|---|---|---|",
+    ]
+    rows = sorted({(c.exit_code, c.code, _summary(c)) for c in classes if c is not DownloadError})
+    lines += [f"| {exit_code} | `{code}` | {text} |" for exit_code, code, text in rows]
+    return lines
+
+
+def _summary(cls: type) -> str:
+    return " ".join((cls.__doc__ or "").split("\n\n")[0].split())
