@@ -21,6 +21,11 @@ EXE = Path(sys.executable).parent / "sticoop"
 EVENTS = Path("resources") / "events.csv"
 
 
+def _appended_line() -> int:
+    """The line number of a line appended to the dataset's events.csv."""
+    return (REPO / EVENTS).read_bytes().count(b"\n") + 1
+
+
 def copy_package(dest: Path) -> Path:
     dest.mkdir(parents=True)
     shutil.copyfile(REPO / "datapackage.json", dest / "datapackage.json")
@@ -131,7 +136,7 @@ def test_garbage_appended_is_an_error_not_skipped(dataset: Path, garbage: str) -
         run("diff", str(REPO), str(dataset)),
     ):
         assert result.returncode == 1, (result.stdout, result.stderr)
-        assert "events.csv, line 15: row does not parse" in result.stderr
+        assert f"events.csv, line {_appended_line()}: row does not parse" in result.stderr
         assert "Traceback" not in result.stderr and result.stdout == ""
         assert len(result.stderr) < 1000  # a short excerpt, not the garbage
 
@@ -155,7 +160,8 @@ def test_mixed_encodings_are_a_data_error_naming_the_file(dataset: Path) -> None
         run("sql", "SELECT * FROM events", "--data", str(dataset), "-f", "csv"),
     ):
         assert result.returncode == 1, result.stderr
-        assert "events.csv, line 15: row does not parse: not valid UTF-8" in result.stderr
+        expected = f"events.csv, line {_appended_line()}: row does not parse: not valid UTF-8"
+        assert expected in result.stderr
         assert "Traceback" not in result.stderr and "Possible Solution" not in result.stderr
 
 
