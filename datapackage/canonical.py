@@ -112,6 +112,12 @@ def check_descriptor(pkg: Package) -> None:
         rel = Path(res.path)
         if rel.is_absolute() or ".." in rel.parts:
             problems.append(f"{res.name}: path {res.path!r} leaves the package")
+        if res.kind != "table" or not res.dialect.is_default or res.missing_values != ("",):
+            problems.append(
+                f"{res.name}: fmt writes the canonical CSV form (comma, double quote, header, "
+                "empty cell = missing), and this resource declares another dialect, missing "
+                "values or no schema"
+            )
     if problems:
         shown = display_path(pkg.descriptor_path)
         raise DescriptorError(

@@ -236,3 +236,23 @@ def test_two_tables_linked_to_one_file_are_refused(dataset: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert "are the same file" in result.stderr and "Traceback" not in result.stderr
     assert tree_hash(dataset) == before
+
+
+def test_fmt_refuses_a_package_in_another_dialect(tmp_path: Path) -> None:
+    descriptor = {
+        "name": "semicolons",
+        "resources": [
+            {
+                "name": "t",
+                "path": "t.csv",
+                "dialect": {"delimiter": ";"},
+                "schema": {"fields": [{"name": "a", "type": "integer"}, {"name": "b"}]},
+            }
+        ],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (tmp_path / "t.csv").write_text("a;b\n2;y\n1;x\n", encoding="utf-8")
+    result = run("fmt", str(tmp_path))
+    assert result.returncode == 1
+    assert "declares another dialect" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8") == "a;b\n2;y\n1;x\n"
