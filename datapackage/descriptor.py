@@ -101,6 +101,16 @@ class Dialect:
     def is_default(self) -> bool:
         return self == Dialect()
 
+    def csv_options(self) -> dict[str, Any]:
+        """Keyword arguments of Python's ``csv.reader`` for this dialect."""
+        return {
+            "delimiter": self.delimiter,
+            "quotechar": self.quote_char,
+            "doublequote": self.double_quote,
+            "escapechar": self.escape_char,
+            "skipinitialspace": self.skip_initial_space,
+        }
+
 
 @dataclass(frozen=True)
 class Resource:

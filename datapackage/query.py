@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from sticoop.descriptor import DESCRIPTOR_NAME, Package, load_package
+from sticoop.descriptor import DESCRIPTOR_NAME, Dialect, Package, load_package
 from sticoop.errors import DataError, QueryError, UsageError
 from sticoop.sandbox import ALLOWED_STATEMENTS, check_read_only, statement_type
 
@@ -92,7 +92,7 @@ def locate_data(data: str | Path | None = None) -> DataSource:
     )
 
 
-def _read_header(path: Path, shown: str) -> list[str]:
+def _read_header(path: Path, shown: str, dialect: Dialect) -> list[str]:
     """The header row of PATH, read from its first line alone (bounded, without blocking)."""
     from sticoop.csvread import MAX_LINE, CsvReadError
     from sticoop.safefiles import open_regular
@@ -112,7 +112,8 @@ def _read_header(path: Path, shown: str) -> list[str]:
             f"{shown}, line 1: not valid UTF-8 (byte 0x{bad})",
             hint="re-save the file as 'CSV UTF-8'; 'sticoop validate' lists every problem",
         ) from None
-    return next(csv.reader([text.removeprefix("\ufeff").rstrip("\r\n")]), [])
+    line = text.removeprefix("\ufeff").rstrip("\r\n")
+    return next(csv.reader([line], **dialect.csv_options()), [])
 
 
 def check_headers(pkg: Package) -> None:
@@ -128,8 +129,8 @@ def check_headers(pkg: Package) -> None:
     for res in pkg.resources:
         path = pkg.csv_path(res.name)
         require_file(pkg.root, res.path, str(path))
-        header = _read_header(path, str(path))
-        if header != res.field_names:
+        header = _read_header(path, str(path), res.dialect)
+        if res.dialect.header and header != res.field_names:
             raise DataError(
                 f"{path}, line 1: header {','.join(header)!r} does not match the descriptor's "
                 f"columns {','.join(res.field_names)!r}",

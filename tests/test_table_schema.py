@@ -215,3 +215,9 @@ def test_every_check_kind_compiles_in_both_backends() -> None:
         rule = CellRule("x", kind(**args), "m")
         assert rule_sql(rule, '"v"'), kind
         assert _fails(rule, "v") is not None, kind
+
+
+def test_sql_reads_a_package_in_its_declared_dialect(tmp_path: Path, cli) -> None:
+    path = _package(tmp_path, {"schema": SCHEMA, "dialect": {"delimiter": ";"}}, "a;b\n2;y\n1;x\n")
+    result = cli("sql", "SELECT sum(a) AS total FROM t", "--data", str(path), "-f", "csv")
+    assert (result.exit_code, result.stdout) == (0, "total\n3\n")

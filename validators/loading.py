@@ -130,7 +130,7 @@ def _check_file(
     if not dialect.header:
         table.columns = table.resource.field_names
         return table.columns, scan
-    header = next(csv.reader([scan.header.removeprefix("\ufeff")], **_csv_options(dialect)))
+    header = next(csv.reader([scan.header.removeprefix("\ufeff")], **dialect.csv_options()))
     if table.resource.kind == "headed":  # no schema: the header names the columns
         names = [h for i, h in enumerate(header) if h and h not in header[:i]]
         fields = tuple(Field(name=h, type="any") for h in names)
@@ -249,17 +249,6 @@ def read_csv_sql(
     )
 
 
-def _csv_options(dialect: Dialect) -> dict[str, object]:
-    """Python csv reader options for DIALECT."""
-    return {
-        "delimiter": dialect.delimiter,
-        "quotechar": dialect.quote_char,
-        "doublequote": dialect.double_quote,
-        "escapechar": dialect.escape_char,
-        "skipinitialspace": dialect.skip_initial_space,
-    }
-
-
 def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan, dialect: Dialect) -> bool:
     """Bulk-load with DuckDB; False (and nothing loaded) when the fast path cannot be trusted."""
     if scan.blank.count or dialect.skip_initial_space or dialect.comment_char:
@@ -288,7 +277,7 @@ def _records(path: Path, table: LoadedTable) -> Iterator[tuple[int, list[str]]]:
     dialect = table.resource.dialect
     first = 2 if dialect.header else 1
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, strict=True, **_csv_options(dialect))  # type: ignore[call-overload]
+        reader = csv.reader(fh, strict=True, **dialect.csv_options())  # type: ignore[call-overload]
         previous = 0
         while True:
             start = previous + 1
