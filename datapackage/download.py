@@ -141,7 +141,8 @@ def _max_unpacked(info: dict[str, Any]) -> int:
     return info["size"] * MAX_RATIO // 2  # no announcement: a zip-bomb ratio bound
 
 
-def _prepare_dest(dest: Path, force: bool) -> None:
+def prepare_dest(dest: Path, force: bool) -> None:
+    """UsageError when DEST is a link, a file, or (without FORCE) a non-empty folder."""
     if dest.is_symlink() and not force:
         raise UsageError(f"{dest} is a symbolic link", hint="choose another --dest")
     if dest.exists() and not dest.is_dir():
@@ -155,7 +156,7 @@ def _install_zip(archive: Path, info: dict[str, Any], dest: Path, force: bool) -
 
     Nothing is created before the whole archive has been checked; on failure the temporary
     folder and the parents of DEST this created are removed."""
-    _prepare_dest(dest, force)
+    prepare_dest(dest, force)
     limit = _max_unpacked(info)
     check_zip(archive, limit)
     created = make_dirs(dest.parent)
