@@ -136,9 +136,11 @@ class _Session:
     bars: _Bars
 
 
-def _get(session: _Session, url: str, limit: int, label: str) -> tuple[Path, int, str, bool]:
+def _get(
+    session: _Session, url: str, limit: int, label: str, remember: bool = True
+) -> tuple[Path, int, str, bool]:
     """(cached path, size, SHA-256, from cache) of URL: from the cache when offline, else
-    downloaded (resumably) and remembered."""
+    downloaded (resumably) and, when REMEMBER, recorded as what URL serves."""
     from sticoop.release.store import cached_object, read_record, write_record
 
     if session.offline:
@@ -161,6 +163,8 @@ def _get(session: _Session, url: str, limit: int, label: str) -> tuple[Path, int
         cancel=session.cancel,
         progress=session.bars.file(label),
     )
+    if not remember:
+        return fetched.path, fetched.size, fetched.sha256, False
     with suppress(SticoopError, OSError):  # the record only serves --offline and change checks
         write_record(session.cache, url, fetched.size, fetched.sha256)
     return fetched.path, fetched.size, fetched.sha256, False
@@ -592,7 +596,7 @@ def verify_package(
             session = _Session(cache or user_cache_dir(), False, deadline, threading.Event(), bars)
             for e in remote:
                 check_url(e.url)
-                _path, size, sha, _hit = _get(session, e.url, MAX_FILE, e.path)
+                _path, size, sha, _hit = _get(session, e.url, MAX_FILE, e.path, remember=False)
                 if sha != e.sha256:
                     problems.append(
                         f"{e.path}: {e.url} changed upstream: sha256 was {e.sha256} "
