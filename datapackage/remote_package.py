@@ -44,6 +44,7 @@ from sticoop.errors import (
     UsageError,
 )
 from sticoop.release.fetch import DEADLINE, MAX_DEADLINE, SCHEMES, Deadline, check_scheme
+from sticoop.release.store import PACKAGES
 
 DESCRIPTOR = "datapackage.json"
 LOCK = "datapackage.lock.json"
@@ -52,7 +53,6 @@ WORKERS = 4  # files fetched at the same time
 MAX_RESOURCES = 1000
 MAX_FILE = 8 << 30  # bytes one file (or a zip) may have
 MAX_DESCRIPTOR = 16 << 20
-PACKAGES = "packages"  # <cache>/packages/<hash of the URL>: what 'sql --data URL' queries
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 

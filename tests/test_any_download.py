@@ -185,9 +185,7 @@ def test_sql_data_url_downloads_once_and_queries(server: Server, work: Path, run
     assert again.exit_code == 0 and len(server.hits) == hits  # the cached copy answers
 
 
-def test_absolute_resource_urls_are_fetched_and_made_local(
-    server: Server, work: Path, run
-) -> None:
+def test_absolute_resource_urls_are_fetched_and_made_local(server: Server, work: Path, run) -> None:
     descriptor = _descriptor()
     server.routes["/elsewhere/currencies.csv"] = Route(_csv("currencies.csv"))
     descriptor["resources"][0]["path"] = f"{server.base}/elsewhere/currencies.csv"
@@ -370,3 +368,16 @@ def test_existing_destination_is_kept_without_force(server: Server, work: Path, 
     result = run("download", f"{server.base}/{CC}/", "--dest", "taken")
     assert result.exit_code == 2 and "not empty" in result.stderr
     assert (work / "taken" / "mine.txt").read_text() == "keep\n"
+
+
+def test_cache_list_and_clear_cover_the_content_store(server: Server, work: Path, run) -> None:
+    assert run("sql", "--data", f"{server.base}/{CC}/", "SELECT 1").exit_code == 0
+    cache = work.parent / "cache"
+    (cache / "notes.txt").write_text("mine")
+    listed = run("cache", "list")
+    digest = hashlib.sha256(_csv("currencies.csv")).hexdigest()
+    assert f"content sha256  {digest}" in listed.stdout
+    assert "3 file(s)" in listed.stdout  # the descriptor and the two tables
+    cleared = run("cache", "clear")
+    assert cleared.exit_code == 0 and "removed 3 file(s)" in cleared.stdout
+    assert sorted(p.name for p in cache.iterdir()) == ["notes.txt"]

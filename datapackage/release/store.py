@@ -19,10 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sticoop.errors import DiskWriteFailure
+from sticoop.release.fetch import PART_SUFFIX
 from sticoop.release.files import sha256_file, write_atomic
 
 OBJECTS = "sha256"
 URLS = "urls"
+PACKAGES = "packages"  # <cache>/packages/<32 hex digits>: what 'sql --data URL' queries
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 MAX_RECORD = 64 * 1024
 
@@ -113,3 +115,56 @@ def forget(cache: Path, url: str, sha256: str | None = None) -> None:
     if sha256:
         with suppress(ValueError):
             object_path(cache, sha256).unlink(missing_ok=True)
+
+
+def _hex_dirs(folder: Path, width: int) -> list[Path]:
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    pattern = re.compile(f"[0-9a-f]{{{width}}}")
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink()
+    )
+
+
+def store_files(cache: Path) -> list[Path]:
+    """The cached objects and unfinished ``.part`` downloads of the content store."""
+    found = []
+    for sub in _hex_dirs(cache / OBJECTS, 2):
+        found += [p for p in sorted(sub.iterdir()) if _HEX64.fullmatch(p.name) and _is_file(p)]
+    top = cache / OBJECTS
+    if top.is_dir() and not top.is_symlink():
+        found += [
+            p
+            for p in sorted(top.iterdir())
+            if p.name.startswith(".") and p.name.endswith(PART_SUFFIX) and _is_file(p)
+        ]
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def clear_store(cache: Path) -> None:
+    """Delete the store's objects, URL records and the packages ``sql --data URL`` keeps;
+    files of other names (and links) stay where they are."""
+    import shutil
+
+    for path in store_files(cache):
+        path.unlink()
+    for sub in _hex_dirs(cache / OBJECTS, 2):
+        with suppress(OSError):
+            sub.rmdir()
+    urls = cache / URLS
+    if urls.is_dir() and not urls.is_symlink():
+        for path in urls.iterdir():
+            if re.fullmatch(r"[0-9a-f]{64}\.json", path.name) and _is_file(path):
+                path.unlink()
+    for folder in _hex_dirs(cache / PACKAGES, 32):
+        shutil.rmtree(folder)
+    for folder in (cache / OBJECTS, urls, cache / PACKAGES):
+        with suppress(OSError):
+            if not folder.is_symlink():
+                folder.rmdir()
