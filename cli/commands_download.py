@@ -32,7 +32,8 @@ def download(
         typer.Option(
             "--dest",
             help="Folder to unpack into [default: ./<name>-<version> for csv, "
-            "./<name>-<version>-parquet for parquet, the current folder for duckdb].",
+            "./<name>-<version>-parquet for parquet, the current folder for duckdb, "
+            "./<package name> for a URL].",
             show_default=False,
         ),
     ] = None,
