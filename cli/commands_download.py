@@ -101,6 +101,10 @@ def download(
     package are refused (exit 9). Example: sticoop download https://example.org/pkg/
     """
     if verify or _is_url(version):
+        if fmt != "csv":
+            raise typer.BadParameter(
+                "a data package URL is downloaded as it is", param_hint="--format"
+            )
         _remote(version, dest, force, quiet, timeout, offline, verify, update)
         return
     if fmt not in FORMATS:

@@ -30,7 +30,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from sticoop.errors import (
     DeclaredMismatch,
@@ -55,6 +55,7 @@ MAX_FILE = 8 << 30  # bytes one file (or a zip) may have
 MAX_DESCRIPTOR = 16 << 20
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_URL_SAFE = "/%!$&'()*+,;=:@~"  # kept as they are when a relative path joins the base URL
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ def plan(
             if zip_root is not None:
                 url, member = f"{base}#{path}", zip_root.joinpath(*PurePosixPath(path).parts)
             else:
-                url, member = urljoin(base, path), None
+                url, member = urljoin(base, quote(path, safe=_URL_SAFE)), None
                 check_scheme(url, f"{where}: resource {name!r} resolves to", ResourceRefused)
         if local.casefold() in taken:
             local = _local_name(i, path)
@@ -479,7 +480,7 @@ def read_lock_source(folder: Path) -> tuple[LockEntry, list[LockEntry]]:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(f"{path}: not a lock file sticoop wrote ({exc})") from None
     for e in entries:
-        if _relative_problem(e.path) or unsafe_relative_reason(e.path.split("/", 1)[-1]):
+        if _relative_problem(e.path) or unsafe_relative_reason(e.path):
             raise UsageError(f"{path}: unsafe path {e.path[:80]!r}")
     return source, entries
 

@@ -404,3 +404,20 @@ def test_the_readme_example_works(server: Server, work: Path, run) -> None:
         assert result.exit_code == 0, (args, result.stderr)
     assert (work / CC / "datapackage.lock.json").is_file()
     assert "US Dollar" in run(*commands[3]).stdout
+
+
+def test_folder_serving_a_yaml_descriptor(server: Server, work: Path, run) -> None:
+    import yaml
+
+    del server.routes[f"/{CC}/datapackage.json"]
+    server.routes[f"/{CC}/datapackage.yaml"] = Route(yaml.safe_dump(_descriptor()).encode())
+    result = run("download", f"{server.base}/{CC}", "--dest", "from-yaml")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads((work / "from-yaml" / "datapackage.json").read_text())["name"] == CC
+    nothing = run("download", f"{server.base}/nothing/", "--dest", "none")
+    assert nothing.exit_code == 3 and "no datapackage.json or datapackage.yaml" in nothing.stderr
+
+
+def test_format_other_than_csv_is_refused_for_a_url(work: Path, run) -> None:
+    result = run("download", "http://127.0.0.1:9/x/", "--format", "duckdb")
+    assert result.exit_code == 2 and "--format" in result.stderr
