@@ -138,7 +138,12 @@ class _Session:
 
 
 def _get(
-    session: _Session, url: str, limit: int, label: str, remember: bool = True
+    session: _Session,
+    url: str,
+    limit: int,
+    label: str,
+    remember: bool = True,
+    size: int | None = None,
 ) -> tuple[Path, int, str, bool]:
     """(cached path, size, SHA-256, from cache) of URL: from the cache when offline, else
     downloaded (resumably) and, when REMEMBER, recorded as what URL serves."""
@@ -162,7 +167,7 @@ def _get(
         limit=limit,
         deadline=session.deadline,
         cancel=session.cancel,
-        progress=session.bars.file(label),
+        progress=session.bars.file(label, size),
     )
     if not remember:
         return fetched.path, fetched.size, fetched.sha256, False
@@ -347,7 +352,9 @@ def _materialise(
         else:
             limit = min(source.declared_bytes, MAX_FILE) if source.declared_bytes else MAX_FILE
             try:
-                path, size, sha, _hit = _get(session, source.url, limit, source.local)
+                path, size, sha, _hit = _get(
+                    session, source.url, limit, source.local, size=source.declared_bytes
+                )
             except ResourceRefused as exc:
                 if source.declared_bytes is None:
                     raise
@@ -393,10 +400,11 @@ class _Bars:
             self.bar = Progress(*columns, console=Console(stderr=True), transient=True)
             self.total = self.bar.add_task("total", total=None)
 
-    def file(self, label: str) -> Callable[[int], None]:
+    def file(self, label: str, size: int | None = None) -> Callable[[int], None]:
+        """The callback advancing LABEL's bar (of SIZE bytes when known) and the total."""
         if self.bar is None:
             return lambda n: None
-        task = self.bar.add_task(label[:40], total=None)
+        task = self.bar.add_task(label[:40], total=size)
 
         def advance(n: int) -> None:
             self.bar.advance(task, n)

@@ -203,13 +203,17 @@ def test_absolute_resource_urls_are_fetched_and_made_local(server: Server, work:
     assert run("validate", "--profile", "spec", "abs").exit_code == 0
 
 
-def test_zip_holding_a_package(server: Server, work: Path, run) -> None:
+def _zip(prefix: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted((PACKAGES / CC).rglob("*")):
             if path.is_file():
-                zf.writestr(f"{CC}/{path.relative_to(PACKAGES / CC).as_posix()}", path.read_bytes())
-    server.routes["/pkg.zip"] = Route(buf.getvalue())
+                zf.writestr(prefix + path.relative_to(PACKAGES / CC).as_posix(), path.read_bytes())
+    return buf.getvalue()
+
+
+def test_zip_holding_a_package(server: Server, work: Path, run) -> None:
+    server.routes["/pkg.zip"] = Route(_zip(f"{CC}/"))
     result = run("download", f"{server.base}/pkg.zip")
     assert result.exit_code == 0, result.stderr
     assert (work / CC / "data" / "currencies.csv").read_bytes() == _csv("currencies.csv")
@@ -421,3 +425,23 @@ def test_folder_serving_a_yaml_descriptor(server: Server, work: Path, run) -> No
 def test_format_other_than_csv_is_refused_for_a_url(work: Path, run) -> None:
     result = run("download", "http://127.0.0.1:9/x/", "--format", "duckdb")
     assert result.exit_code == 2 and "--format" in result.stderr
+
+
+def test_the_cache_is_shared_with_our_releases(server: Server, work: Path, run) -> None:
+    archive = _zip("")
+    server.routes["/rel/pkg-1.0.0-csv.zip"] = Route(archive)
+    assert run("download", f"{server.base}/rel/pkg-1.0.0-csv.zip", "--dest", "any").exit_code == 0
+    artefact = {
+        "url": "pkg-1.0.0-csv.zip",
+        "file": "pkg-1.0.0-csv.zip",
+        "size": len(archive),
+        "sha256": hashlib.sha256(archive).hexdigest(),
+    }
+    release = {"version": "1.0.0", "date": "2025-01-01", "artefacts": {"csv": artefact}}
+    index = {"index_version": 1, "name": "pkg", "releases": [release]}
+    url = server.serve_json("/rel/releases.json", index)
+    hits = len(server.hits)
+    result = run("download", "1.0.0", "--index-url", url, "--dest", "ours", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    assert server.hits[hits:] == [("/rel/releases.json", "")]  # the zip came from the store
+    assert (work / "ours" / "data" / "currencies.csv").read_bytes() == _csv("currencies.csv")
