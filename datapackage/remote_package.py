@@ -521,14 +521,15 @@ def download_package(
 ) -> PackageDownload:
     """Download the data package at URL into DEST (default ``./<package name>``)."""
     from sticoop.download import prepare_dest
-    from sticoop.release.cache import make_dirs, remove_empty, user_cache_dir
+    from sticoop.release.cache import make_dirs, remove_empty, remove_stale_parts, user_cache_dir
     from sticoop.release.files import replace_dir
-    from sticoop.release.store import now
+    from sticoop.release.store import now, objects_dir
 
     check_url(url)
     if not 0 < timeout <= MAX_DEADLINE:
         raise UsageError(f"the timeout must be from 0 to {MAX_DEADLINE:,} seconds, not {timeout}")
     root = cache or user_cache_dir()
+    remove_stale_parts(objects_dir(root))  # left by a killed run
     bars = _Bars(progress)
     with Deadline(timeout) as deadline, bars.shown():
         session = _Session(root, offline, None if offline else deadline, threading.Event(), bars)

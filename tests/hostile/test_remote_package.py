@@ -147,3 +147,18 @@ def test_signal_during_a_package_download_leaves_nothing(site, sandbox, signum) 
     assert not part.exists()
     assert tree_hash(sandbox.root, skip=("cache",)) == before
     assert temporaries(sandbox.root) == []
+
+
+def test_stale_part_files_of_the_store_are_cleaned(site, sandbox, run) -> None:
+    import os
+
+    store = sandbox.cache / "sha256"
+    store.mkdir(parents=True)
+    stale, fresh = store / ".0123456789abcdef.x.part", store / ".0123456789abcdef.y.part"
+    stale.write_bytes(b"x" * 10)
+    fresh.write_bytes(b"y" * 10)
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    result = run("download", _serve(site), "--quiet")
+    assert result.exit_code == 0, result.stderr
+    assert not stale.exists() and fresh.exists()
