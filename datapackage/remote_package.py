@@ -19,7 +19,6 @@ folder beside the destination, then renamed into place.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import sys
 import tempfile
@@ -30,11 +29,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from sticoop.errors import (
     DeclaredMismatch,
-    DescriptorError,
     DiskWriteFailure,
     NetworkFailure,
     NotCached,
@@ -43,48 +41,14 @@ from sticoop.errors import (
     UpstreamChanged,
     UsageError,
 )
-from sticoop.release.fetch import DEADLINE, MAX_DEADLINE, SCHEMES, Deadline, check_scheme
+from sticoop.package_lock import LOCK, LockEntry, lock_json, read_lock, read_lock_source
+from sticoop.release.fetch import DEADLINE, MAX_DEADLINE, Deadline, check_scheme
 from sticoop.release.store import PACKAGES
+from sticoop.remote_plan import DESCRIPTOR, Source, check_descriptor, plan
 
-DESCRIPTOR = "datapackage.json"
-LOCK = "datapackage.lock.json"
-LOCK_VERSION = 1
 WORKERS = 4  # files fetched at the same time
-MAX_RESOURCES = 1000
 MAX_FILE = 8 << 30  # bytes one file (or a zip) may have
 MAX_DESCRIPTOR = 16 << 20
-_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-_URL_SAFE = "/%!$&'()*+,;=:@~"  # kept as they are when a relative path joins the base URL
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where one resource's file comes from and where it goes."""
-
-    index: int
-    name: str
-    local: str  # '/'-separated path inside the package written
-    url: str  # what the lock records (a zip member is '<zip URL>#<member>')
-    member: Path | None = None  # the file inside the unpacked zip, if it came in one
-    declared_bytes: int | None = None
-    declared_hash: str | None = None
-
-
-@dataclass(frozen=True)
-class LockEntry:
-    """One file as ``datapackage.lock.json`` records it."""
-
-    path: str
-    url: str
-    bytes: int
-    sha256: str
-    date: str
-    declared: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        entry = {"path": self.path, "url": self.url, "bytes": self.bytes, "sha256": self.sha256}
-        return {**entry, "date": self.date, "declared_hash": self.declared}
 
 
 @dataclass(frozen=True)
@@ -219,91 +183,6 @@ def _zip_descriptor(archive: Path, unpacked: Path, where: str) -> tuple[Path, Pa
             if (root / name).is_file() and not (root / name).is_symlink():
                 return root / name, root
     raise ResourceRefused(f"{where}: the zip holds no {DESCRIPTOR} (at its top or one folder in)")
-
-
-def _local_name(index: int, location: str) -> str:
-    """A safe file name for a resource fetched from an absolute URL (or an odd path)."""
-    base = PurePosixPath(unquote(urlsplit(location).path)).name
-    suffix = _SUFFIX.fullmatch(PurePosixPath(base).suffix or "x")
-    stem = _UNSAFE.sub("_", PurePosixPath(base).stem)[:80].lstrip(".-_") or "file"
-    return f"remote/{index:03d}-{stem}{suffix.group() if suffix else ''}"
-
-
-def _relative_problem(path: str) -> str | None:
-    """Why a relative resource PATH would leave the package (None when it stays inside)."""
-    parts = PurePosixPath(path).parts
-    if path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", path) or "\\" in path:
-        return "is absolute or uses backslashes"
-    if ".." in parts or ".." in PurePosixPath(unquote(path)).parts or "\x00" in path:
-        return "leaves the package ('..')"
-    if any(ord(c) < 32 for c in path) or "?" in path or "#" in path:
-        return "has control characters, '?' or '#'"
-    return None
-
-
-def plan(
-    raw: dict[str, Any], base: str, zip_root: Path | None
-) -> tuple[dict[str, Any], list[Source]]:
-    """The local descriptor (resource paths pointing at local files) and where each file comes
-    from. ResourceRefused (exit 9) for a scheme other than http(s) or a path that escapes."""
-    from sticoop.release.layout import unsafe_relative_reason
-
-    resources = raw.get("resources")
-    if not isinstance(resources, list):
-        return dict(raw), []  # the descriptor model names the problem
-    if len(resources) > MAX_RESOURCES:
-        raise ResourceRefused(f"{len(resources):,} resources; at most {MAX_RESOURCES:,} are read")
-    local_resources, sources, taken = [], [], set()
-    for i, res in enumerate(resources):
-        path = res.get("path") if isinstance(res, dict) else None
-        if not isinstance(path, str) or not path:
-            local_resources.append(res)
-            continue
-        where = f"/resources/{i}/path"
-        name = str(res.get("name", i))[:80]
-        if "://" in path or re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", path):
-            scheme = urlsplit(path).scheme.lower()
-            if scheme not in SCHEMES:
-                raise ResourceRefused(
-                    f"{where}: resource {name!r} is at {path[:120]!r}; only http and https "
-                    "URLs are fetched"
-                )
-            url, local, member = path, _local_name(i, path), None
-        else:
-            problem = _relative_problem(path)
-            if problem:
-                raise ResourceRefused(f"{where}: resource {name!r} path {path[:120]!r} {problem}")
-            local = path if unsafe_relative_reason(path) is None else _local_name(i, path)
-            if zip_root is not None:
-                url, member = f"{base}#{path}", zip_root.joinpath(*PurePosixPath(path).parts)
-            else:
-                url, member = urljoin(base, quote(path, safe=_URL_SAFE)), None
-                check_scheme(url, f"{where}: resource {name!r} resolves to", ResourceRefused)
-        if local.casefold() in taken:
-            local = _local_name(i, path)
-        taken.add(local.casefold())
-        declared_bytes = res.get("bytes") if isinstance(res.get("bytes"), int) else None
-        declared_hash = res.get("hash") if isinstance(res.get("hash"), str) else None
-        sources.append(Source(i, name, local, url, member, declared_bytes, declared_hash))
-        local_resources.append({**res, "path": local})
-    return {**raw, "resources": local_resources}, sources
-
-
-def check_descriptor(local_raw: dict[str, Any], where: str) -> Any:
-    """The descriptor model's verdict (the checks of ``sticoop validate``): a Package, or
-    DescriptorError (exit 1) naming every problem by JSON pointer."""
-    from sticoop.descriptor import parse_package
-
-    try:
-        return parse_package(local_raw, Path(DESCRIPTOR), profile="spec")
-    except DescriptorError as exc:
-        shown = [f"{p.pointer or '/'}: {p.message}" for p in exc.problems[:20]]
-        more = len(exc.problems) - len(shown)
-        exc.path = where
-        exc.message = f"{where}: not a data package sticoop can use:\n  " + "\n  ".join(
-            shown + ([f"... and {more} more"] if more > 0 else [])
-        )
-        raise
 
 
 # --- integrity ------------------------------------------------------------------------------
@@ -455,53 +334,6 @@ def _previous(dest: Path, cache: Path, sources: list[Source]) -> dict[str, str]:
     return known
 
 
-def read_lock(folder: Path) -> list[LockEntry]:
-    """The files of FOLDER's ``datapackage.lock.json``; UsageError when it has none."""
-    return read_lock_source(folder)[1]
-
-
-def _entry(e: dict[str, Any]) -> LockEntry:
-    declared = e.get("declared_hash")
-    return LockEntry(
-        str(e["path"]),
-        str(e["url"]),
-        int(e["bytes"]),
-        str(e["sha256"]),
-        str(e["date"]),
-        declared if isinstance(declared, str) else None,
-    )
-
-
-def read_lock_source(folder: Path) -> tuple[LockEntry, list[LockEntry]]:
-    """(the descriptor or zip, the files) of FOLDER's ``datapackage.lock.json``."""
-    from sticoop.release.layout import unsafe_relative_reason
-
-    path = folder / LOCK
-    try:
-        if path.stat().st_size > MAX_DESCRIPTOR:
-            raise ValueError("too large")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        source = _entry(data["source"])
-        entries = [_entry(e) for e in data["files"]]
-    except FileNotFoundError:
-        raise UsageError(f"{folder} has no {LOCK}", hint="download the package first") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"{path}: not a lock file sticoop wrote ({exc})") from None
-    for e in entries:
-        if _relative_problem(e.path) or unsafe_relative_reason(e.path):
-            raise UsageError(f"{path}: unsafe path {e.path[:80]!r}")
-    return source, entries
-
-
-def _lock_json(url: str, source: LockEntry, entries: list[LockEntry]) -> bytes:
-    body = {
-        "lock_version": LOCK_VERSION,
-        "source": source.as_json(),
-        "files": [e.as_json() for e in sorted(entries, key=lambda e: e.path)],
-    }
-    return json.dumps(body, indent=2, ensure_ascii=False).encode() + b"\n"
-
-
 def _default_dest(name: str) -> Path:
     from sticoop.release.layout import is_safe_name
 
@@ -557,7 +389,7 @@ def download_package(
                 text = json.dumps(local_raw, indent=2, ensure_ascii=False) + "\n"
                 (tmp / DESCRIPTOR).write_text(text, encoding="utf-8")
                 source = LockEntry(DESCRIPTOR, where, size, sha, now())
-                (tmp / LOCK).write_bytes(_lock_json(where, source, entries))
+                (tmp / LOCK).write_bytes(lock_json(source, entries))
                 tmp.chmod(0o755)
                 replace_dir(tmp, target)
                 done = True
