@@ -85,7 +85,7 @@ def download(
         ),
     ] = False,
 ) -> None:
-    """Download a release, verify it against the index's SHA-256 and unpack it.
+    """Download a release (or any data package by URL), verify it and unpack it.
 
     Cached in the user cache directory (STICOOP_CACHE_DIR overrides it; see 'sticoop cache').
     Only http(s) is fetched; nothing downloaded is trusted (SECURITY.md). Exit status: 0 ok,
