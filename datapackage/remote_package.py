@@ -212,7 +212,7 @@ def _materialise(
 ) -> LockEntry:
     """Put SOURCE's file at its local path in TMP, checked; its lock entry."""
     from sticoop.release.files import sha256_file
-    from sticoop.release.store import cached_object, forget, now
+    from sticoop.release.store import cached_object, forget, now, write_record
 
     target = tmp.joinpath(*PurePosixPath(source.local).parts)
     cached, from_zip = None, source.member is not None
@@ -232,7 +232,7 @@ def _materialise(
             limit = min(source.declared_bytes, MAX_FILE) if source.declared_bytes else MAX_FILE
             try:
                 path, size, sha, _hit = _get(
-                    session, source.url, limit, source.local, size=source.declared_bytes
+                    session, source.url, limit, source.local, False, source.declared_bytes
                 )
             except ResourceRefused as exc:
                 if source.declared_bytes is None:
@@ -254,6 +254,9 @@ def _materialise(
             f"hash: sha256 was {before}, is now {sha}",
             hint="pass --update to accept the new content",
         )
+    if not from_zip and not session.offline:  # remembered only once accepted
+        with suppress(SticoopError, OSError):
+            write_record(session.cache, source.url, size, sha)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
