@@ -24,12 +24,13 @@ query_app = typer.Typer(
 app.add_typer(query_app, name="query")
 
 DataOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--data",
         "-d",
-        help="datapackage.json, a directory holding one (or an unpacked release), or a .duckdb "
-        "file [default: the current directory if it holds one, else the bundled dataset]",
+        help="datapackage.json, a directory holding one (or an unpacked release), a .duckdb "
+        "file, or the http(s) URL of any data package (downloaded once into the cache) "
+        "[default: the current directory if it holds one, else the bundled dataset]",
         show_default=False,
     ),
 ]
@@ -171,6 +172,7 @@ def sql_command(
 
     limits = {"timeout": timeout or None, "memory_limit": _memory(memory_limit)}
     try:
+        data = _local_data(data)
         with sigterm_as_interrupt():
             if kind == "parquet":  # text needs no pyarrow (start-up time)
                 table = run_query(text, data=data, params=params, **limits)
@@ -181,6 +183,15 @@ def sql_command(
         typer.echo("interrupted: the query was stopped", err=True)
         raise typer.Exit(130) from None
     emit(table, fmt, output, max_rows)
+
+
+def _local_data(data: str | None) -> str | None:
+    """DATA, or for the URL of a data package the folder it is downloaded to (cached)."""
+    from sticoop.remote_package import ensure_package, is_url
+
+    if data is None or not is_url(data):
+        return data
+    return str(ensure_package(data, progress=True))
 
 
 def _memory(value: str) -> str:
@@ -230,7 +241,10 @@ def run_command(
 
     try:
         table = run_named_query(
-            name, parse_param_options(param or []), data=data, timeout=timeout or None
+            name,
+            parse_param_options(param or []),
+            data=_local_data(data),
+            timeout=timeout or None,
         )
     except KeyboardInterrupt:
         typer.echo("interrupted: the query was stopped", err=True)

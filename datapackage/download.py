@@ -107,6 +107,28 @@ def _is_verified(target: Path, info: dict[str, Any]) -> bool:
     )
 
 
+def _from_store(info: dict[str, Any], target: Path) -> bool:
+    """Copy the artefact from the content store (filled by 'sticoop download URL') when a file
+    of its size and SHA-256 is there; True when it was."""
+    from sticoop.release.store import cached_object
+
+    found = cached_object(target.parents[2], info["sha256"], info["size"])
+    if found is None:
+        return False
+    name = ""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        with os.fdopen(fd, "wb") as out, found.open("rb") as src:
+            shutil.copyfileobj(src, out)
+        os.replace(name, target)
+    except OSError:
+        return False  # then it is downloaded
+    finally:
+        if name:
+            Path(name).unlink(missing_ok=True)
+    return _is_verified(target, info)
+
+
 def _cached_artefact(
     info: dict[str, Any], target: Path, deadline: Deadline, progress: bool
 ) -> bool:
@@ -120,6 +142,8 @@ def _cached_artefact(
     try:
         if target.is_symlink() or target.is_file():
             target.unlink()  # stale or damaged, and inside the cache: fetch again
+        if _from_store(info, target):
+            return True
         download(
             info["url"],
             target,
@@ -141,7 +165,8 @@ def _max_unpacked(info: dict[str, Any]) -> int:
     return info["size"] * MAX_RATIO // 2  # no announcement: a zip-bomb ratio bound
 
 
-def _prepare_dest(dest: Path, force: bool) -> None:
+def prepare_dest(dest: Path, force: bool) -> None:
+    """UsageError when DEST is a link, a file, or (without FORCE) a non-empty folder."""
     if dest.is_symlink() and not force:
         raise UsageError(f"{dest} is a symbolic link", hint="choose another --dest")
     if dest.exists() and not dest.is_dir():
@@ -155,7 +180,7 @@ def _install_zip(archive: Path, info: dict[str, Any], dest: Path, force: bool) -
 
     Nothing is created before the whole archive has been checked; on failure the temporary
     folder and the parents of DEST this created are removed."""
-    _prepare_dest(dest, force)
+    prepare_dest(dest, force)
     limit = _max_unpacked(info)
     check_zip(archive, limit)
     created = make_dirs(dest.parent)

@@ -157,3 +157,37 @@ class IndexInvalid(DownloadError):
 
     exit_code = 9
     code = "index-invalid"
+
+
+class NotCached(UnknownVersion):
+    """With ``--offline``, a data package URL (or one of its files) is not in the cache
+    (exit 4)."""
+
+    exit_code = 4
+    code = "not-cached"
+
+
+class DeclaredMismatch(ChecksumMismatch):
+    """A data package's file differs from the ``bytes`` or ``hash`` (md5, sha1, sha256,
+    sha512) its descriptor declares; the file was deleted (exit 5)."""
+
+    exit_code = 5
+    code = "declared-hash-mismatch"
+
+
+class UpstreamChanged(ChecksumMismatch):
+    """A data package's file no longer has the size and SHA-256 recorded in
+    ``datapackage.lock.json``: it changed upstream (or on disk) since it was downloaded
+    (exit 5)."""
+
+    exit_code = 5
+    code = "upstream-changed"
+
+
+class ResourceRefused(DownloadError):
+    """A data package's resource is not fetched: a URL other than http(s) (``file:``,
+    ``ftp:``, ``data:``), a path that leaves the package, a file beyond the size limit, or
+    more resources than allowed (exit 9)."""
+
+    exit_code = 9
+    code = "resource-refused"

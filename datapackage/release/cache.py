@@ -1,7 +1,10 @@
 """Where downloads are cached: STICOOP_CACHE_DIR, else the platform's user cache directory.
 
 Layout: ``<cache>/<name>/<version>/<file>`` for each artefact, and ``<cache>/<name>/releases.json``,
-the last index a download succeeded with (what ``--offline`` reads). Every name is checked to
+the last index a download succeeded with (what ``--offline`` reads). ``sticoop download URL``
+(any data package) shares the folder: its files live in the content-addressed store of
+``sticoop.release.store`` (``sha256/``, ``urls/``, ``packages/``), which ``cache list`` and
+``cache clear`` cover too. Every name is checked to
 be a safe single name before it is joined to the cache path, and listing or clearing the cache
 touches nothing but that layout: a cache folder set by mistake to a folder of other files loses
 none of them.
@@ -127,13 +130,19 @@ def _is_cache_file(path: Path) -> bool:
 
 
 def list_cache(cache: Path) -> list[CachedFile]:
-    """Every cached artefact (and leftover ``.part`` file), by name then version."""
+    """Every cached artefact (and leftover ``.part`` file), by name then version; then the
+    files of the content store that ``sticoop download URL`` fills (listed as ``content``)."""
+    from sticoop.release.store import OBJECTS, store_files
+
     files = []
     for name, version, folder in _release_folders(cache):
         for path in sorted(folder.iterdir()):
             if _is_cache_file(path):
                 partial = path.name.endswith(PART_SUFFIX) and path.name.startswith(".")
                 files.append(CachedFile(name, version, path, path.stat().st_size, partial))
+    for path in store_files(cache):
+        partial = path.name.endswith(PART_SUFFIX)
+        files.append(CachedFile("content", OBJECTS, path, path.stat().st_size, partial))
     return files
 
 
@@ -141,10 +150,13 @@ def clear_cache(cache: Path) -> list[CachedFile]:
     """Delete every cached artefact, ``.part`` file and index copy; return what was deleted.
 
     Files and folders that are not of the cache's layout are left where they are."""
+    from sticoop.release.store import clear_store
+
     removed = list_cache(cache)
     try:
+        clear_store(cache)
         for item in removed:
-            item.path.unlink()
+            item.path.unlink(missing_ok=True)
         for _name, _version, folder in _release_folders(cache):
             remove_empty([folder])
         for name_dir in cache.iterdir() if cache.is_dir() else []:

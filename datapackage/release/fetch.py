@@ -81,6 +81,10 @@ class Deadline:
             if self._expired:
                 _shut(sock)
 
+    def stop(self) -> None:
+        """End every transfer under this deadline now (Ctrl-C in another thread)."""
+        self._expire()
+
     def _expire(self) -> None:
         with self._lock:
             self._expired = True
@@ -204,10 +208,12 @@ _OFFLINE = (
 )
 
 
-def _open(url: str, deadline: Deadline) -> http.client.HTTPResponse:
+def _open(
+    url: str, deadline: Deadline, headers: dict[str, str] | None = None
+) -> http.client.HTTPResponse:
     check_scheme(url, "cannot fetch")
     try:
-        request = urllib.request.Request(url, headers={"User-Agent": "sticoop"})
+        request = urllib.request.Request(url, headers={"User-Agent": "sticoop", **(headers or {})})
         return _opener(deadline).open(request, timeout=deadline.read_timeout())
     except urllib.error.HTTPError as exc:
         exc.close()
