@@ -205,5 +205,3 @@ def all_files(site: SiteData, docs_root: Path | None, date: str) -> dict[str, st
     sections.docs(b)
     sections.assets(b)
     return b.files
-
-
