@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli
+
 from sticoop.site import build_site
 from sticoop.site.model import file_name
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
-
 from conftest import REPO
+
 from sticoop.site.model import file_name
 
 CHROMIUM = os.environ.get("STICOOP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
