@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import build_case, run_cli
+
 from sticoop.validators import validate
 from sticoop.validators.findings import Finding, Report
 from sticoop.validators.report import render
