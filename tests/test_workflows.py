@@ -160,3 +160,15 @@ def test_composite_action_validate_script_runs(tmp_path: Path, strict: str, code
     )
     assert done.returncode == code, done.stdout + done.stderr
     assert ("::error" in done.stdout) == (code != 0)
+
+
+def test_pull_request_workflow_uploads_the_html_report() -> None:
+    doc = load(REPO / ".github" / "workflows" / "validate.yml")
+    steps = doc["jobs"]["validate"]["steps"]
+    script = "\n".join(run_scripts(doc))
+    assert "sticoop validate --format html > validation-report.html" in script
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "head/validation-report.html"
+    link = next(s for s in steps if "REPORT_URL" in s.get("env", {}))
+    assert link["env"]["REPORT_URL"] == f"${{{{ steps.{upload['id']}.outputs.artifact-url }}}}"
+    assert '"$REPORT_URL" >> "$GITHUB_STEP_SUMMARY"' in link["run"]
