@@ -20,8 +20,8 @@ PALETTE = (
     "#2fb3b3",
 )
 OTHER_COLOUR = "#b9c2cb"
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 28
+WIDTH, HEIGHT = 480, 280
+LEFT, RIGHT, TOP, BOTTOM = 40, 8, 12, 30
 
 
 def stacked_bars(
@@ -49,7 +49,7 @@ def stacked_bars(
         y = TOP + plot_h - plot_h * tick / top
         out.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" class="tick" text-anchor="end">{tick}</text>'
+            f'<text x="{LEFT - 6}" y="{y + 5:.1f}" class="tick" text-anchor="end">{tick}</text>'
         )
     for i, year in enumerate(years):
         x = LEFT + slot * i + (slot - bar) / 2
