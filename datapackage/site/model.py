@@ -74,6 +74,7 @@ class SiteData:
     partners: dict[str, Partner]
     record_partners: dict[tuple[str, str], list[str]]
     years: dict[tuple[str, str], int | None]
+    package: Any = None  # the sticoop.descriptor.Package, when read from a descriptor
 
     def party_events(self) -> dict[str, list[tuple[str, Row]]]:
         out: dict[str, list[tuple[str, Row]]] = defaultdict(list)
@@ -153,6 +154,7 @@ def load(data: str | Path | None) -> SiteData:
         partners={},
         record_partners=defaultdict(list),
         years={},
+        package=pkg,
     )
     for e in events:
         d.years[("event", e["event_id"])] = e["start_date"].year if e["start_date"] else None

@@ -480,16 +480,30 @@ def docs(b: Builder) -> None:
         "docs/codebook.md": "codebook.html",
         "codebook.md": "codebook.html",
     }
-    for name, source, title in (
-        ("codebook.html", "docs/codebook.md", "Codebook"),
-        ("changelog.html", "CHANGELOG.md", "Changelog"),
+    if b.d.package is not None:  # the codebook of this very package, from its descriptor
+        from sticoop.codebook import render_codebook
+
+        codebook: str | None = render_codebook(b.d.package)
+    else:
+        codebook = _read_doc([b.docs_root], "docs/codebook.md")
+    changelog = _read_doc([b.docs_root, b.d.descriptor_path.parent], "CHANGELOG.md")
+    for name, text, title, source in (
+        ("codebook.html", codebook, "Codebook", "docs/codebook.md"),
+        ("changelog.html", changelog, "Changelog", "CHANGELOG.md"),
     ):
-        path = b.docs_root / source if b.docs_root else None
-        if path and path.is_file():
-            body = markdown.render(path.read_text(encoding="utf-8", errors="replace"), link_map)
+        if text is not None:
+            body = markdown.render(text, link_map)
         else:
             body = f"<p>No {source} was found beside this package.</p>"
         b.render(name, "doc.html", title=title, body=b.Markup(body))
+
+
+def _read_doc(folders: list[Path | None], name: str) -> str | None:
+    for folder in folders:
+        path = folder / name if folder else None
+        if path and path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace")
+    return None
 
 
 def assets(b: Builder) -> None:
