@@ -159,3 +159,14 @@ def test_odd_ids_become_safe_file_names():
     for odd in ("../etc/passwd", "a/b", "..", "A B", "x" * 300):
         name = file_name(odd)
         assert name.startswith("x-") and "/" not in name and ".." not in name
+
+
+def test_data_that_does_not_load_is_an_error_not_a_traceback(tmp_path):
+    pkg = _copy_package(tmp_path / "pkg")
+    event_id = _ids("events.csv", "event_id")[0]
+    _edit_csv(pkg / "resources" / "events.csv", "event_id", event_id, {"start_date": "2025-02-30"})
+    result = run_cli("site", "build", str(pkg), "--dest", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert "2025-02-30" in result.stderr and "sticoop validate" in result.stderr
+    assert not (tmp_path / "out").exists()

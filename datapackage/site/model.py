@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sticoop.errors import DataError
+
 Row = dict[str, Any]
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,120}")
 
@@ -111,7 +113,9 @@ def _group(rows: list[Row], key: str) -> dict[str, list[Row]]:
 
 def load(data: str | Path | None) -> SiteData:
     """Read the package at DATA (as ``sticoop.query.locate_data``) into a SiteData."""
-    from sticoop.query import connect, locate_data
+    import duckdb
+
+    from sticoop.query import _duckdb_error, connect, locate_data
 
     source = locate_data(data)
     con = connect(data)
@@ -128,12 +132,19 @@ def load(data: str | Path | None) -> SiteData:
         esrc = _table(con, "event_sources", "event_id, source_id")
         asrc = _table(con, "agreement_sources", "agreement_id, source_id")
         links = con.execute(_PARTNER_LINKS_SQL).fetchall()
+    except duckdb.Error as exc:  # a CSV that does not parse or a cell that does not convert
+        error = _duckdb_error(exc, con, data)
+        if isinstance(error, DataError):
+            raise error from None
+        raise DataError(
+            f"the data does not load: {exc}", hint="run 'sticoop validate' to see every problem"
+        ) from None
     finally:
         con.close()
     pkg = source.package
     title = getattr(pkg, "title", None) or "sticoop"
     version = getattr(pkg, "version", None) or ""
-    descriptor = getattr(pkg, "descriptor_path", None) or Path(".")
+    descriptor = getattr(pkg, "descriptor_path", None) or source.database
     d = SiteData(
         title=str(title),
         version=str(version),
