@@ -64,7 +64,7 @@ jobs:
 
 
 def test_there_is_a_workflow() -> None:
-    assert [p.name for p in WORKFLOWS] == ["release.yml", "validate.yml"]
+    assert [p.name for p in WORKFLOWS] == ["release.yml", "site.yml", "validate.yml"]
 
 
 def test_workflows_match_githubs_schema() -> None:
@@ -172,3 +172,15 @@ def test_pull_request_workflow_uploads_the_html_report() -> None:
     link = next(s for s in steps if "REPORT_URL" in s.get("env", {}))
     assert link["env"]["REPORT_URL"] == f"${{{{ steps.{upload['id']}.outputs.artifact-url }}}}"
     assert '"$REPORT_URL" >> "$GITHUB_STEP_SUMMARY"' in link["run"]
+
+
+def test_site_workflow_builds_reproducibly_and_only_deploy_writes() -> None:
+    doc = load(REPO / ".github" / "workflows" / "site.yml")
+    assert doc["permissions"] == {"contents": "read"}
+    assert doc[True]["release"] == {"types": ["published"]}
+    build, deploy = doc["jobs"]["build"], doc["jobs"]["deploy"]
+    assert "permissions" not in build
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "build"
+    script = "\n".join(run_scripts(doc))
+    assert "SOURCE_DATE_EPOCH" in script and "sticoop site build . --dest _site" in script
