@@ -170,3 +170,24 @@ def test_data_that_does_not_load_is_an_error_not_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert "2025-02-30" in result.stderr and "sticoop validate" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_synthetic_package_paginates_its_big_lists(tmp_path):
+    import subprocess
+    import sys
+
+    pkg = tmp_path / "pkg"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--events", "450"]
+        + ["--seed", "3", "--out", str(pkg), "--quiet"],
+        check=True,
+        timeout=300,
+    )
+    result = build_site(pkg, tmp_path / "out")
+    events = tmp_path / "out" / "events"
+    assert (events / "page-2.html").is_file() and (events / "page-3.html").is_file()
+    assert not (events / "page-4.html").exists()
+    first = (events / "index.html").read_text(encoding="utf-8")
+    assert first.count('<td class="date">') == 200
+    assert 'href="page-3.html"' in first
+    assert result.pages == sum(1 for _ in (tmp_path / "out").rglob("*.html"))
