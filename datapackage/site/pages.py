@@ -14,8 +14,8 @@ from sticoop.site.model import SiteData, file_name
 PAGE_SIZE = 200  # rows per page of the big lists
 RECORD_LIST_CAP = 300  # records listed on a party, sector or partner page
 TOP_SERIES = 8  # coloured series in a chart; the rest is "Other"
-_WIKIDATA = re.compile(r"Q[1-9][0-9]{0,12}")
-_HERE = Path(__file__).parent
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]{0,12}")
+SITE_DIR = Path(__file__).parent
 KIND_FOLDERS = {
     "event": "events",
     "agreement": "agreements",
@@ -50,7 +50,7 @@ def _environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_HERE / "templates")),
+        loader=jinja2.FileSystemLoader(str(SITE_DIR / "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -179,7 +179,7 @@ class Builder:
         return {"svg": self.Markup(svg), "legend": charts.legend(series), "title": title}
 
 
-def _series(counts: dict[str, Counter], names: dict[str, str]) -> list:
+def series_of(counts: dict[str, Counter], names: dict[str, str]) -> list:
     """The TOP_SERIES biggest series by total, then the rest summed as "Other"."""
     ranked = sorted(counts, key=lambda k: (-sum(counts[k].values()), names.get(k, k)))
     series = [(names.get(k, k), dict(counts[k])) for k in ranked[:TOP_SERIES]]

@@ -12,13 +12,13 @@ from sticoop.site import markdown
 from sticoop.site.build import json_for_script
 from sticoop.site.model import file_name
 from sticoop.site.pages import (
-    _HERE,
-    _WIKIDATA,
     PAGE_SIZE,
     RECORD_LIST_CAP,
+    SITE_DIR,
+    WIKIDATA_ID,
     Builder,
-    _series,
     fmt_date,
+    series_of,
 )
 
 _CHANGELOG_HEADING = re.compile(r"## \[([^\]\n]{1,40})\] - (\d{4}-\d{2}-\d{2})")
@@ -53,14 +53,14 @@ def home(b: Builder) -> None:
             "Events and agreements per year, by partner",
             "Stacked bars: records per year for the partners with the most records; a record "
             "with several partners counts for each.",
-            _series(by_partner, partner_names),
+            series_of(by_partner, partner_names),
         ),
         b.chart(
             "per-sector",
             "Events and agreements per year, by sector",
             "Stacked bars: records per year for the top-level sectors with the most records; a "
             "record with several sectors counts for each.",
-            _series(by_sector, sector_names),
+            series_of(by_sector, sector_names),
         ),
     ]
     counts = [
@@ -281,7 +281,7 @@ def parties(b: Builder) -> None:
             timeline=timeline[:RECORD_LIST_CAP],
             more=max(0, len(timeline) - RECORD_LIST_CAP),
             wikidata=wikidata
-            if isinstance(wikidata, str) and _WIKIDATA.fullmatch(wikidata)
+            if isinstance(wikidata, str) and WIKIDATA_ID.fullmatch(wikidata)
             else None,
         )
 
@@ -508,4 +508,4 @@ def _read_doc(folders: list[Path | None], name: str) -> str | None:
 
 def assets(b: Builder) -> None:
     for name in ("site.css", "search.js"):
-        b.files[f"assets/{name}"] = (_HERE / "static" / name).read_text(encoding="utf-8")
+        b.files[f"assets/{name}"] = (SITE_DIR / "static" / name).read_text(encoding="utf-8")
