@@ -50,6 +50,7 @@ def _register_commands() -> None:
         commands_generate,
         commands_info,
         commands_release,
+        commands_site,
         commands_sql,
         commands_validate,
     )

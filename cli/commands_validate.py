@@ -9,7 +9,7 @@ import typer
 from sticoop.cli.app import app
 from sticoop.cli.options import PathArg
 
-FORMATS = ("text", "json", "github", "markdown")
+FORMATS = ("text", "json", "github", "markdown", "html")
 PROFILES = ("spec", "house")
 
 

@@ -46,6 +46,42 @@ def test_wheel_contains_descriptor_and_every_resource(wheel):
     for module in ("sticoop/cli/app.py", "sticoop/validators/engine.py", "sticoop/ddl.py"):
         assert module in names
     assert not any(n.startswith(("validators/", "cli/", "datapackage/")) for n in names)
+    for asset in (
+        "sticoop/site/templates/base.html",
+        "sticoop/site/static/site.css",
+        "sticoop/site/static/search.js",
+        "sticoop/validators/templates/report.html",
+    ):
+        assert asset in names
+
+
+def test_installed_wheel_builds_the_site_outside_repo(wheel, tmp_path):
+    target = tmp_path / "site-packages"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target)]
+        + [str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    code = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; "
+        "from sticoop.cli.app import main; main(['site', 'build', '--dest', 'out'])"
+    )
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code, str(target), sysconfig.get_paths()["purelib"]],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '<h2 id="sources-sources">' in (outside / "out" / "codebook.html").read_text(
+        encoding="utf-8"
+    )
+    assert (outside / "out" / "assets" / "site.css").is_file()
 
 
 def test_installed_wheel_shows_bundled_dataset_outside_repo(wheel, tmp_path):

@@ -64,7 +64,7 @@ jobs:
 
 
 def test_there_is_a_workflow() -> None:
-    assert [p.name for p in WORKFLOWS] == ["release.yml", "validate.yml"]
+    assert [p.name for p in WORKFLOWS] == ["release.yml", "site.yml", "validate.yml"]
 
 
 def test_workflows_match_githubs_schema() -> None:
@@ -160,3 +160,27 @@ def test_composite_action_validate_script_runs(tmp_path: Path, strict: str, code
     )
     assert done.returncode == code, done.stdout + done.stderr
     assert ("::error" in done.stdout) == (code != 0)
+
+
+def test_pull_request_workflow_uploads_the_html_report() -> None:
+    doc = load(REPO / ".github" / "workflows" / "validate.yml")
+    steps = doc["jobs"]["validate"]["steps"]
+    script = "\n".join(run_scripts(doc))
+    assert "sticoop validate --format html > validation-report.html" in script
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "head/validation-report.html"
+    link = next(s for s in steps if "REPORT_URL" in s.get("env", {}))
+    assert link["env"]["REPORT_URL"] == f"${{{{ steps.{upload['id']}.outputs.artifact-url }}}}"
+    assert '"$REPORT_URL" >> "$GITHUB_STEP_SUMMARY"' in link["run"]
+
+
+def test_site_workflow_builds_reproducibly_and_only_deploy_writes() -> None:
+    doc = load(REPO / ".github" / "workflows" / "site.yml")
+    assert doc["permissions"] == {"contents": "read"}
+    assert doc[True]["release"] == {"types": ["published"]}
+    build, deploy = doc["jobs"]["build"], doc["jobs"]["deploy"]
+    assert "permissions" not in build
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "build"
+    script = "\n".join(run_scripts(doc))
+    assert "SOURCE_DATE_EPOCH" in script and "sticoop site build . --dest _site" in script

@@ -1,4 +1,4 @@
-"""Render a validation Report as text, JSON, GitHub annotations or Markdown."""
+"""Render a validation Report as text, JSON, GitHub annotations, Markdown or HTML."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sticoop.validators.findings import Finding, Report
 from sticoop.validators.rules import ERROR, RULES
 
-FORMATS = ("text", "json", "github", "markdown")
+FORMATS = ("text", "json", "github", "markdown", "html")
 EXAMPLES = 5  # findings shown per table and rule in text and markdown
 
 
@@ -20,8 +20,15 @@ def render(report: Report, fmt: str, max_errors: int | None = None, strict: bool
         "json": _json,
         "github": _github,
         "markdown": _markdown,
+        "html": _html,
     }
     return renderers[fmt](report, max_errors, strict)
+
+
+def _html(report: Report, max_errors: int | None, strict: bool) -> str:
+    from sticoop.validators.report_html import render_html
+
+    return render_html(report, max_errors, strict)
 
 
 def _where(f: Finding) -> str:
