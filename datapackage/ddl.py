@@ -126,7 +126,12 @@ def _missing_values(pkg: Package, res: Resource) -> list[str]:
 
 def read_csv_call(pkg: Package, res: Resource, path: str) -> str:
     """``read_csv(...)`` of one resource: dialect spelled out, every column VARCHAR, no sniffing,
-    and strict: a row that does not parse raises an error."""
+    and strict: a row that does not parse raises an error. A Parquet table gives the same
+    text columns (``sticoop.parquet_source``)."""
+    if res.format == "parquet":
+        from sticoop.parquet_source import parquet_text_source
+
+        return parquet_text_source(res, path)
     dialect = _dialect(pkg, res)
     quote = str(dialect.get("quoteChar", '"'))
     escape = quote if dialect.get("doubleQuote", True) else str(dialect.get("escapeChar", quote))

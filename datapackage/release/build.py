@@ -49,7 +49,7 @@ from sticoop.release.layout import (
     unsafe_name_reason,
     unsafe_relative_reason,
 )
-from sticoop.release.parquet import write_parquet
+from sticoop.release.parquet import parquet_descriptor, write_parquet
 from sticoop.release.semver import is_version
 from sticoop.release.sources import opened_package
 from sticoop.release.table_diff import DiffEngine
@@ -162,13 +162,16 @@ def licence_text(pkg: Package) -> str:
 
 
 def parquet_zip_entries(pkg: Package, workdir: Path) -> dict[str, bytes | Path]:
-    """One Parquet file per table (written into WORKDIR), plus the descriptor (types,
-    descriptions, keys)."""
+    """One Parquet file per table (written into WORKDIR), plus a descriptor whose resources
+    are these files (``format: parquet``; types, descriptions, keys as in the CSV package),
+    so the unpacked folder is a data package sticoop reads."""
     entries: dict[str, bytes | Path] = {}
+    written: dict[str, Path] = {}
     for res in pkg.resources:
         entries[f"{res.name}.parquet"] = target = workdir / f"{res.name}.parquet"
         write_parquet(pkg, res, str(target))
-    entries[DESCRIPTOR_NAME] = pkg.descriptor_path.read_bytes()
+        written[res.name] = target
+    entries[DESCRIPTOR_NAME] = parquet_descriptor(pkg, written)
     return entries
 
 
