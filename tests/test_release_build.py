@@ -106,6 +106,24 @@ def test_manifest_counts_and_checksums(release: Path, pkg: Path) -> None:
         assert info["sha256"] == hashlib.sha256(data).hexdigest()
 
 
+def test_each_table_is_a_plain_parquet_file_listed_with_size_and_sha256(release: Path) -> None:
+    from sticoop.release.index import index_entry
+
+    manifest = json.loads((release / "release.json").read_text(encoding="utf-8"))
+    tables = list(manifest["tables"])
+    _, entry = index_entry(release, "https://example.org/{version}")
+    with zipfile.ZipFile(release / f"{NAME}-0.1.0-parquet.zip") as zf:
+        for table in tables:
+            info = manifest["artefacts"][f"parquet:{table}"]
+            data = (release / f"{table}.parquet").read_bytes()
+            assert info["file"] == f"{table}.parquet" and info["size"] == len(data)
+            assert info["sha256"] == hashlib.sha256(data).hexdigest()
+            assert zf.read(f"{table}.parquet") == data  # the zip holds the same file
+            listed = entry["artefacts"][f"parquet:{table}"]
+            assert listed["url"] == f"https://example.org/0.1.0/{table}.parquet"
+            assert (listed["size"], listed["sha256"]) == (info["size"], info["sha256"])
+
+
 def test_sha256sums_is_read_by_sha256sum(release: Path) -> None:
     lines = (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     listed = {line.split("  ", 1)[1] for line in lines}

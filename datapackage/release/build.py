@@ -175,10 +175,18 @@ def parquet_zip_entries(pkg: Package, workdir: Path) -> dict[str, bytes | Path]:
     return entries
 
 
-def write_parquet_zip(pkg: Package, path: Path) -> None:
-    """The Parquet zip at PATH; the Parquet files pass through a folder beside it."""
-    with tempfile.TemporaryDirectory(prefix=".parquet-", dir=path.parent) as work:
-        write_zip(path, parquet_zip_entries(pkg, Path(work)), compress=False)
+def table_artefact_kind(table: str) -> str:
+    """The artefact kind of TABLE's plain Parquet file in release.json and the index."""
+    return f"parquet:{table}"
+
+
+def write_parquet_release_files(pkg: Package, folder: Path, zip_path: Path) -> dict[str, Path]:
+    """Each table as a plain ``<table>.parquet`` file of the release FOLDER (read over HTTP
+    without the rest), and the Parquet zip at ZIP_PATH holding the same files; returns the
+    files by artefact kind."""
+    entries = parquet_zip_entries(pkg, folder)
+    write_zip(zip_path, entries, compress=False)
+    return {table_artefact_kind(res.name): folder / f"{res.name}.parquet" for res in pkg.resources}
 
 
 def _artefact(path: Path, kind: str, digests: dict[Path, str]) -> dict[str, Any]:
@@ -287,7 +295,7 @@ def _write_artefacts(
     files = {kind: folder / name for kind, name in names.items()}
     digests: dict[Path, str] = {}
     background.start(write_zip, files["csv"], csv_zip_entries(pkg, section))
-    write_parquet_zip(pkg, files["parquet"])
+    files |= write_parquet_release_files(pkg, folder, files["parquet"])
     digests[files["delta"]] = write_delta(engine, files["delta"]).sha256
     background.wait()  # for the zip and the database
     files["changelog"] = folder / CHANGELOG_SECTION
