@@ -202,6 +202,11 @@ def connect(
             except duckdb.Error as exc:
                 con.close()
                 raise DataError(f"{pkg.descriptor_path}: cannot set up the views: {exc}") from None
+            except RuntimeError as exc:  # Ctrl-C or SIGTERM while the views were being set up
+                con.close()
+                if "interrupted" in str(exc).lower():
+                    raise KeyboardInterrupt from None
+                raise
             allowed = [root / res.path for res in pkg.resources]
         if temp is None:
             return con
