@@ -1,12 +1,26 @@
-"""Bundle the dataset (descriptor + CSVs) into the wheel as ``sticoop/_bundled``."""
+"""Find the packages, and bundle the dataset (descriptor + CSVs) into the wheel as
+``sticoop/_bundled``."""
 
 import shutil
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).parent
+# The package-dir mapping of pyproject.toml: import name -> folder.
+PACKAGE_DIR = {"sticoop": "datapackage", "sticoop.validators": "validators", "sticoop.cli": "cli"}
+
+
+def discover_packages() -> list[str]:
+    """Every folder under each mapped folder, as a package of its import name: subpackages
+    and folders of package data (queries/, profiles/) alike, so none is left out and
+    setuptools has no importable folder to warn about."""
+    found = set(PACKAGE_DIR)
+    for name, folder in PACKAGE_DIR.items():
+        for sub in find_namespace_packages(str(ROOT / folder), exclude=["*__pycache__*"]):
+            found.add(f"{name}.{sub}")
+    return sorted(found)
 
 
 class BuildWithDataset(build_py):
@@ -21,4 +35,4 @@ class BuildWithDataset(build_py):
             shutil.copyfile(csv, target / "resources" / csv.name)
 
 
-setup(cmdclass={"build_py": BuildWithDataset})
+setup(packages=discover_packages(), cmdclass={"build_py": BuildWithDataset})

@@ -61,12 +61,13 @@ ParamOpt = Annotated[
         show_default=False,
     ),
 ]
+LIMITED_FORMATS = ("table", "markdown")  # formats for reading on a terminal: --max-rows applies
 MaxRowsOpt = Annotated[
     int,
     typer.Option(
         "--max-rows",
         min=0,
-        help="Rows a table on the terminal shows (0: all); only these are fetched.",
+        help="Rows a table or markdown on the terminal shows (0: all); only these are fetched.",
     ),
 ]
 TimeoutOpt = Annotated[
@@ -107,9 +108,9 @@ def emit(table: pyarrow.Table | Rows, fmt: str | None, output: Path | None, max_
         typer.echo(f"wrote {rows} row{'s' if rows != 1 else ''} to {output}", err=True)
         return
     shown, width, hidden = table, _terminal_width(), 0
+    if kind in LIMITED_FORMATS and max_rows and rows > max_rows:
+        shown = table.slice(0, max_rows)
     if kind == "table":
-        if max_rows and rows > max_rows:
-            shown = table.slice(0, max_rows)
         keep = visible_columns(shown, width)
         hidden = shown.num_columns - keep
         shown = shown.select(list(range(keep)))
@@ -120,7 +121,7 @@ def emit(table: pyarrow.Table | Rows, fmt: str | None, output: Path | None, max_
             "columns, widen the terminal, or use --format csv)",
             err=True,
         )
-    if kind == "table":
+    if kind in LIMITED_FORMATS:
         if more:
             typer.echo(
                 f"(first {shown.num_rows} rows shown, the rest not fetched; --max-rows 0 shows "
@@ -177,7 +178,7 @@ def sql_command(
             if kind == "parquet":  # text needs no pyarrow (start-up time)
                 table = run_query(text, data=data, params=params, **limits)
             else:
-                shown = max_rows if kind == "table" and output is None else None
+                shown = max_rows if kind in LIMITED_FORMATS and output is None else None
                 table = run_query_rows(text, data=data, params=params, max_rows=shown, **limits)
     except KeyboardInterrupt:
         typer.echo("interrupted: the query was stopped", err=True)

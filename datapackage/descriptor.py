@@ -129,6 +129,7 @@ class Resource:
     # columns, every cell valid), file (not tabular: only presence and integrity checked)
     bytes: int | None = None  # declared size
     hash: str | None = None  # declared hash, "sha256:…" or a bare MD5
+    format: str = "csv"  # csv, or parquet (read through DuckDB's read_parquet; no dialect)
 
     @property
     def field_names(self) -> list[str]:
@@ -318,6 +319,7 @@ class _Builder:
             kind=kind,
             bytes=r.get("bytes"),
             hash=self._hash(r.get("hash"), f"{at}/hash"),
+            format="parquet" if kind == "table" and _is_parquet(r) else "csv",
         )
 
     def _safe_name(self, name: str, at: str, what: str) -> None:
@@ -361,6 +363,8 @@ class _Builder:
             return ""
         if kind == "file":
             return path  # not read: only its presence and declared size and hash are checked
+        if kind == "table" and _is_parquet(r):
+            return path  # binary, compressed inside: no encoding, dialect or compression apply
         if r.get("compression") not in (None, "no"):
             self.unsupported(f"{at}/compression", f"compression {r.get('compression')!r}")
         if path.endswith((".gz", ".zip", ".bz2", ".xz")):
@@ -370,7 +374,9 @@ class _Builder:
             self.unsupported(f"{at}/encoding", f"encoding {encoding[:40]!r} (only UTF-8)")
         if kind == "table" and not _is_csv(r):
             what = r.get("format") or Path(path).suffix.lstrip(".") or "?"
-            self.unsupported(f"{at}/format", f"a table in format {str(what)[:40]!r} (only CSV)")
+            self.unsupported(
+                f"{at}/format", f"a table in format {str(what)[:40]!r} (only CSV and Parquet)"
+            )
         return path
 
     def _schema(self, r: dict[str, Any], at: str) -> dict[str, Any]:
@@ -545,6 +551,15 @@ def _is_csv(r: dict[str, Any]) -> bool:
         return str(fmt).lower() in ("csv", "tsv")
     path = r.get("path")
     return not isinstance(path, str) or Path(path).suffix.lower() in (".csv", ".tsv", ".txt", "")
+
+
+def _is_parquet(r: dict[str, Any]) -> bool:
+    """A Parquet table: ``format: parquet`` (Frictionless v2), or a ``.parquet`` path."""
+    fmt = r.get("format")
+    if fmt is not None:
+        return str(fmt).lower() == "parquet"
+    path = r.get("path")
+    return isinstance(path, str) and Path(path).suffix.lower() == ".parquet"
 
 
 def _resource_kind(r: dict[str, Any]) -> str:

@@ -21,10 +21,43 @@ _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 _YAML_TOKENS = re.compile(rb"[\[\]{}]|^[ -]*", re.MULTILINE)
 
 
+def _other_kind(head: bytes) -> str | None:
+    """What a file starting with HEAD is, when it is a kind of file that is never a
+    descriptor (a zip, a DuckDB or SQLite database, a Parquet file); else None."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "a zip archive"
+    if head[8:12] == b"DUCK":
+        return "a DuckDB database"
+    if head.startswith(b"PAR1"):
+        return "a Parquet file"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "an SQLite database"
+    return None
+
+
+_HINTS = {
+    "a zip archive": "unpack it and give the folder (a release: 'sticoop download' checks and "
+    "unpacks it; 'sticoop diff' reads release zips as they are)",
+    "a DuckDB database": 'query a release database with: sticoop sql --data {path} "SELECT …"',
+    "a Parquet file": "give the datapackage.json that lists it (a release's Parquet zip holds one)",
+    "an SQLite database": "give a datapackage.json or .yaml",
+}
+
+
 def read_descriptor_file(path: Path, *, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
-    """The descriptor at PATH as a dict; DescriptorError (exit 1) when it is not one."""
+    """The descriptor at PATH as a dict; DescriptorError (exit 1) when it is not one, and
+    UsageError (exit 2) naming the kind of file when it is a zip, a database or a Parquet
+    file (a wrong argument, not bad data)."""
     where = str(path)
     try:
+        with path.open("rb") as fh:
+            kind = _other_kind(fh.read(16))
+        if kind is not None:
+            raise UsageError(
+                f"{path}: this is {kind}, not a data package descriptor (datapackage.json or "
+                ".yaml, or a folder holding one)",
+                hint=_HINTS[kind].format(path=path),
+            )
         size = path.stat().st_size
         if size > max_bytes:
             raise _error(f"the descriptor is {size:,} bytes; the limit is {max_bytes:,}", where)

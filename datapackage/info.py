@@ -28,6 +28,17 @@ def count_rows(path: Path) -> int | None:
         return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
 
 
+def count_parquet_rows(path: Path) -> int | None:
+    """Rows of a Parquet file (from its footer), or None when it is not a readable Parquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except (pa.ArrowException, OSError):
+        return None
+
+
 def package_info(path: str | Path | None = None) -> PackageSummary:
     """Name, version and per-table row counts of the package at PATH. A file that is not a
     regular file inside the package (FIFO, device, directory, link out) is not opened: its
@@ -40,7 +51,10 @@ def package_info(path: str | Path | None = None) -> PackageSummary:
     for res in pkg.resources:
         kind = inspect_resource(pkg.root, res.path)
         if kind is FileKind.FILE:
-            counts[res.name] = count_rows(pkg.csv_path(res.name))
+            path = pkg.csv_path(res.name)
+            counts[res.name] = (
+                count_parquet_rows(path) if res.format == "parquet" else count_rows(path)
+            )
         else:
             counts[res.name] = None
             unreadable[res.name] = kind.value

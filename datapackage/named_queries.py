@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sticoop.errors import UsageError
+from sticoop.errors import QueryError, UsageError
 
 if TYPE_CHECKING:
     import pyarrow
@@ -134,7 +134,30 @@ def run_named_query(
     from sticoop.query import run_query
 
     query = get_query(name)
-    return run_query(query.sql, data=data, params=bind_params(query, params or {}), timeout=timeout)
+    given = params or {}
+    try:
+        return run_query(query.sql, data=data, params=bind_params(query, given), timeout=timeout)
+    except QueryError as exc:
+        blamed = _blamed_param(str(exc), query, given)
+        if blamed is None:
+            raise
+        raise UsageError(
+            f"query {query.name!r}: --param {blamed.name}={given[blamed.name]!r} is not a valid "
+            f"value ({str(exc).splitlines()[0]})",
+            hint=f"{blamed.name}: {blamed.description}",
+        ) from None
+
+
+def _blamed_param(message: str, query: NamedQuery, given: Mapping[str, Any]) -> Param | None:
+    """The given parameter a DuckDB conversion error is about: its value is the one that did
+    not convert and its ``$name`` is in the statement shown; else None."""
+    if not message.startswith("Conversion Error"):
+        return None
+    for p in query.params:
+        value = given.get(p.name)
+        if value is not None and f"${p.name}" in message and f"'{value}'" in message:
+            return p
+    return None
 
 
 def parse_param_options(items: list[str]) -> dict[str, str]:

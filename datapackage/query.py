@@ -129,6 +129,11 @@ def check_headers(pkg: Package) -> None:
     for res in pkg.resources:
         path = pkg.csv_path(res.name)
         require_file(pkg.root, res.path, str(path))
+        if res.format == "parquet":
+            from sticoop.parquet_source import parquet_text_source
+
+            parquet_text_source(res, path)  # readable, with every column: the views read by name
+            continue
         header = _read_header(path, str(path), res.dialect)
         if res.dialect.header and header != res.field_names:
             raise DataError(
@@ -198,6 +203,11 @@ def connect(
             except duckdb.Error as exc:
                 con.close()
                 raise DataError(f"{pkg.descriptor_path}: cannot set up the views: {exc}") from None
+            except RuntimeError as exc:  # Ctrl-C or SIGTERM while the views were being set up
+                con.close()
+                if "interrupted" in str(exc).lower():
+                    raise KeyboardInterrupt from None
+                raise
             allowed = [root / res.path for res in pkg.resources]
         if temp is None:
             return con

@@ -122,8 +122,16 @@ _MIN_WIDTH = 10  # a column is not squeezed below this (an ISO date fits)
 
 def output_format(fmt: str | None, output: Path | None) -> str:
     """The format to produce: Parquet for a ``.parquet`` OUTPUT, else FMT, else one implied by
-    OUTPUT's extension, else ``table``."""
-    if output is not None and output.suffix.lower() == ".parquet":
+    OUTPUT's extension, else ``table``. An OUTPUT with an extension sticoop does not write
+    (``.xlsx``, ...) is a UsageError listing the known ones."""
+    suffix = output.suffix.lower() if output is not None else ""
+    if suffix and suffix not in _EXTENSIONS:
+        known = ", ".join(sorted(_EXTENSIONS))
+        raise UsageError(
+            f"--output {output}: sticoop does not write {suffix} files",
+            hint=f"known extensions: {known} (a text format with --format goes to any of these)",
+        )
+    if suffix == ".parquet":
         return "parquet"
     if fmt is not None:
         if fmt not in TEXT_FORMATS:

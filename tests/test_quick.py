@@ -161,15 +161,27 @@ MUTATIONS = {
 }
 
 
+def _base_package(dest):
+    shutil.copytree(CORPUS / "base" / "resources", dest / "resources")
+    shutil.copy(REPO / "datapackage.json", dest / "datapackage.json")
+    return dest
+
+
+@pytest.fixture(scope="module")
+def proven_base(tmp_path_factory):
+    """The base package every mutation starts from, proven clean once (not per mutation)."""
+    path = _base_package(tmp_path_factory.mktemp("base") / "package")
+    assert _prove(path) is not None, "the base package must be proven clean"
+    return path
+
+
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
-def test_quick_pass_doubts_mutations(tmp_path, name):
+def test_quick_pass_doubts_mutations(tmp_path, proven_base, name):
     from sticoop.validators import validate
 
     table, change, code = MUTATIONS[name]
     path = tmp_path / "package"
-    shutil.copytree(CORPUS / "base" / "resources", path / "resources")
-    shutil.copy(REPO / "datapackage.json", path / "datapackage.json")
-    assert _prove(path) is not None, "the base package must be proven clean"
+    shutil.copytree(proven_base, path)
     _edit(path, table, change)
     codes = {f.code for f in validate(path, quick=False).findings}
     assert code in codes, f"the mutation should give {code}, gave {sorted(codes)}"

@@ -15,9 +15,10 @@ from sticoop.descriptor import load_package
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def built(tmp_path_factory) -> tuple[Path, str]:
+    """The wheel built from this checkout, and what the build printed."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -32,10 +33,31 @@ def wheel(tmp_path_factory) -> Path:
         ],
         check=True,
         capture_output=True,
+        text=True,
         timeout=300,
     )
     (whl,) = out.glob("sticoop-*.whl")
-    return whl
+    return whl, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(built: tuple[Path, str]) -> Path:
+    return built[0]
+
+
+def test_build_has_no_packages_configuration_warning(built: tuple[Path, str]) -> None:
+    assert "absent from the `packages` configuration" not in built[1], built[1][-2000:]
+
+
+def test_wheel_holds_every_module_and_data_file_of_the_source_folders(wheel) -> None:
+    """A new subpackage or data folder cannot be left out (setup.py finds them)."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    mapping = {"datapackage": "sticoop", "validators": "sticoop/validators", "cli": "sticoop/cli"}
+    for folder, target in mapping.items():
+        for path in (REPO / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                rel = path.relative_to(REPO / folder).as_posix()
+                assert f"{target}/{rel}" in names, f"{folder}/{rel} is not in the wheel"
 
 
 def test_wheel_contains_descriptor_and_every_resource(wheel):

@@ -32,6 +32,7 @@ from sticoop.validators.loading import (
     scan_or_error,
     unreadable_table,
 )
+from sticoop.validators.parquet_loading import load_parquet_table
 from sticoop.validators.quick import prove_clean, quick_applies, worth_it
 from sticoop.validators.sql_cells import cell_check_sql
 
@@ -86,7 +87,7 @@ def validate(
             readable = {name for name, kind in kinds.items() if kind is FileKind.FILE}
             scans = [
                 pool.submit(scan_or_error, pkg.csv_path(r.name))
-                if r.kind != "file" and r.name in readable
+                if r.kind != "file" and r.format == "csv" and r.name in readable
                 else None
                 for r in pkg.resources
             ]
@@ -102,7 +103,11 @@ def validate(
                 report.extend(integrity_findings(res, path))
                 if res.kind == "file":
                     continue
-                loaded[res.name] = table = load_table(con, res, path, scan.result(), pkg.house)
+                if res.format == "parquet":
+                    table = load_parquet_table(con, res, path)
+                else:
+                    table = load_table(con, res, path, scan.result(), pkg.house)
+                loaded[res.name] = table
                 report.extend(table.findings)
                 report.tables[res.name] = table.rows
         for i, table in enumerate(loaded.values(), 1):

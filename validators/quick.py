@@ -40,11 +40,12 @@ _HEADER_MAX = 64 * 1024
 
 
 def quick_applies(pkg: Package) -> bool:
-    """True when the quick pass's proofs hold for PKG: the house profile, the default CSV
-    dialect, no ``unique`` or extra missing values (which it does not check), and a required
-    column in every table (so an empty row is doubted)."""
+    """True when the quick pass's proofs hold for PKG: the house profile, CSV tables in the
+    default dialect, no ``unique`` or extra missing values (which it does not check), and a
+    required column in every table (so an empty row is doubted)."""
     return pkg.house and all(
-        r.dialect.is_default
+        r.format == "csv"
+        and r.dialect.is_default
         and r.missing_values == ("",)
         and any(f.required for f in r.fields)
         and not any(f.unique or f.missing_values != ("",) for f in r.fields)

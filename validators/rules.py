@@ -47,7 +47,12 @@ _RULES = [
         "The descriptor uses a Data Package feature sticoop does not read yet (named in the "
         "message).",
     ),
-    Rule("file-missing", ERROR, "file", "A resource's CSV file does not exist or cannot be read."),
+    Rule(
+        "file-missing",
+        ERROR,
+        "file",
+        "A resource's file does not exist or cannot be read (a Parquet table: not as Parquet).",
+    ),
     Rule(
         "file-not-regular",
         ERROR,

@@ -49,7 +49,7 @@ from sticoop.release.layout import (
     unsafe_name_reason,
     unsafe_relative_reason,
 )
-from sticoop.release.parquet import write_parquet
+from sticoop.release.parquet import parquet_descriptor, write_parquet
 from sticoop.release.semver import is_version
 from sticoop.release.sources import opened_package
 from sticoop.release.table_diff import DiffEngine
@@ -162,20 +162,31 @@ def licence_text(pkg: Package) -> str:
 
 
 def parquet_zip_entries(pkg: Package, workdir: Path) -> dict[str, bytes | Path]:
-    """One Parquet file per table (written into WORKDIR), plus the descriptor (types,
-    descriptions, keys)."""
+    """One Parquet file per table (written into WORKDIR), plus a descriptor whose resources
+    are these files (``format: parquet``; types, descriptions, keys as in the CSV package),
+    so the unpacked folder is a data package sticoop reads."""
     entries: dict[str, bytes | Path] = {}
+    written: dict[str, Path] = {}
     for res in pkg.resources:
         entries[f"{res.name}.parquet"] = target = workdir / f"{res.name}.parquet"
         write_parquet(pkg, res, str(target))
-    entries[DESCRIPTOR_NAME] = pkg.descriptor_path.read_bytes()
+        written[res.name] = target
+    entries[DESCRIPTOR_NAME] = parquet_descriptor(pkg, written)
     return entries
 
 
-def write_parquet_zip(pkg: Package, path: Path) -> None:
-    """The Parquet zip at PATH; the Parquet files pass through a folder beside it."""
-    with tempfile.TemporaryDirectory(prefix=".parquet-", dir=path.parent) as work:
-        write_zip(path, parquet_zip_entries(pkg, Path(work)), compress=False)
+def table_artefact_kind(table: str) -> str:
+    """The artefact kind of TABLE's plain Parquet file in release.json and the index."""
+    return f"parquet:{table}"
+
+
+def write_parquet_release_files(pkg: Package, folder: Path, zip_path: Path) -> dict[str, Path]:
+    """Each table as a plain ``<table>.parquet`` file of the release FOLDER (read over HTTP
+    without the rest), and the Parquet zip at ZIP_PATH holding the same files; returns the
+    files by artefact kind."""
+    entries = parquet_zip_entries(pkg, folder)
+    write_zip(zip_path, entries, compress=False)
+    return {table_artefact_kind(res.name): folder / f"{res.name}.parquet" for res in pkg.resources}
 
 
 def _artefact(path: Path, kind: str, digests: dict[Path, str]) -> dict[str, Any]:
@@ -284,7 +295,7 @@ def _write_artefacts(
     files = {kind: folder / name for kind, name in names.items()}
     digests: dict[Path, str] = {}
     background.start(write_zip, files["csv"], csv_zip_entries(pkg, section))
-    write_parquet_zip(pkg, files["parquet"])
+    files |= write_parquet_release_files(pkg, folder, files["parquet"])
     digests[files["delta"]] = write_delta(engine, files["delta"]).sha256
     background.wait()  # for the zip and the database
     files["changelog"] = folder / CHANGELOG_SECTION

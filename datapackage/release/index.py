@@ -88,7 +88,7 @@ def build_index(
 
 
 MAX_RELEASES = 10_000
-MAX_ARTEFACTS = 64  # per release
+MAX_ARTEFACTS = 4096  # per release (a Parquet file per table among them)
 MAX_URL = 4096  # characters
 MAX_FILE_SIZE = 1 << 40  # bytes an index may announce for one artefact (packed or unpacked)
 _HEX = frozenset("0123456789abcdefABCDEF")

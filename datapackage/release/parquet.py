@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 COMPRESSION = "zstd"
+MEDIATYPE = "application/vnd.apache.parquet"
+CSV_ONLY = ("dialect", "encoding", "compression")  # properties that describe a text file
 ROW_GROUP_ROWS = 128 * 1024
 _BLOCK_SIZE = 1 << 20  # larger CSV blocks (read ahead on every thread) cost memory, not time
 
@@ -178,3 +180,26 @@ def parquet_bytes(pkg: Package, res: Resource) -> bytes:
     sink = pa.BufferOutputStream()
     write_parquet(pkg, res, sink)
     return sink.getvalue().to_pybytes()
+
+
+def parquet_descriptor(pkg: Package, written: dict[str, Path]) -> bytes:
+    """``datapackage.json`` of the Parquet package: the descriptor with each table's path,
+    format and media type those of its Parquet file WRITTEN[name] (beside the descriptor),
+    its ``bytes`` and ``hash`` those of that file, and the CSV-only properties dropped."""
+    import copy
+
+    from sticoop.release.files import sha256_file
+
+    raw = copy.deepcopy(pkg.raw)
+    for resource in raw.get("resources", []):
+        path = written.get(resource.get("name"))
+        if path is None:
+            continue
+        for key in CSV_ONLY:
+            resource.pop(key, None)
+        resource["path"] = path.name
+        resource["format"] = "parquet"
+        resource["mediatype"] = MEDIATYPE
+        resource["bytes"] = path.stat().st_size
+        resource["hash"] = f"sha256:{sha256_file(path)}"
+    return (json.dumps(raw, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -213,7 +213,8 @@ class DiffEngine:
         from sticoop.safefiles import require_file
 
         path = require_file(pkg.root, res.path, str(pkg.csv_path(res.name)))
-        check_lines(path, str(path))
+        if res.format == "csv":
+            check_lines(path, str(path))
         columns = ", ".join(f"NULLIF({ident(c)}, '') AS {ident(c)}" for c in res.field_names)
         source = read_csv_call(pkg, res, str(pkg.csv_path(res.name)))
         try:
