@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sticoop.descriptor import Field, ForeignKey, Package, Resource
 from sticoop.errors import DataError, EnvironmentProblem
@@ -111,22 +111,6 @@ def type_statements(pkg: Package, *, if_not_exists: bool = False) -> list[str]:
     return out
 
 
-def _dialect(pkg: Package, res: Resource) -> dict[str, Any]:
-    for raw in pkg.raw.get("resources", []):
-        if isinstance(raw, dict) and raw.get("name") == res.name:
-            dialect = raw.get("dialect")
-            return dialect if isinstance(dialect, dict) else {}
-    return {}
-
-
-def _missing_values(pkg: Package, res: Resource) -> list[str]:
-    for raw in pkg.raw.get("resources", []):
-        if isinstance(raw, dict) and raw.get("name") == res.name:
-            values = (raw.get("schema") or {}).get("missingValues", [""])
-            return [str(v) for v in values]
-    return [""]
-
-
 def read_csv_call(pkg: Package, res: Resource, path: str) -> str:
     """``read_csv(...)`` of one resource: dialect spelled out, every column VARCHAR, no sniffing,
     and strict: a row that does not parse raises an error. A Parquet table gives the same
@@ -135,26 +119,25 @@ def read_csv_call(pkg: Package, res: Resource, path: str) -> str:
         from sticoop.parquet_source import parquet_text_source
 
         return parquet_text_source(res, path)
-    dialect = _dialect(pkg, res)
-    quote = str(dialect.get("quoteChar", '"'))
-    escape = quote if dialect.get("doubleQuote", True) else str(dialect.get("escapeChar", quote))
+    dialect = res.dialect
     columns = ", ".join(f"{literal(f.name)}: 'VARCHAR'" for f in res.fields)
     options = [
         literal(path),
         f"columns = {{{columns}}}",
-        f"delim = {literal(str(dialect.get('delimiter', ',')))}",
-        f"quote = {literal(quote)}",
-        f"escape = {literal(escape)}",
-        f"header = {'true' if dialect.get('header', True) else 'false'}",
+        f"delim = {literal(dialect.delimiter)}",
+        f"quote = {literal(dialect.quote_char)}",
+        f"escape = {literal(dialect.escape)}",
+        f"header = {'true' if dialect.header else 'false'}",
         "auto_detect = false",
         # a row that does not parse is an error, never skipped or padded (sticoop.csvread)
         "strict_mode = true",
         "null_padding = false",
         "ignore_errors = false",
     ]
-    missing = _missing_values(pkg, res)
-    if missing != [""]:
-        options.append(f"nullstr = [{', '.join(literal(v) for v in missing)}]")
+    if dialect.comment_char:
+        options.append(f"comment = {literal(dialect.comment_char)}")
+    if res.missing_values != ("",):
+        options.append(f"nullstr = [{', '.join(literal(v) for v in res.missing_values)}]")
     return "read_csv(\n" + ",\n".join(_INDENT * 2 + o for o in options) + f"\n{_INDENT})"
 
 

@@ -101,6 +101,13 @@ class Dialect:
     def is_default(self) -> bool:
         return self == Dialect()
 
+    @property
+    def escape(self) -> str:
+        """The escape character a CSV reader uses ("" for none)."""
+        if self.escape_char is not None:
+            return self.escape_char
+        return self.quote_char if self.double_quote else ""
+
     def csv_options(self) -> dict[str, Any]:
         """Keyword arguments of Python's ``csv.reader`` for this dialect."""
         return {

@@ -236,16 +236,13 @@ def read_csv_sql(
     """
     d = dialect or Dialect()
     cols = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in columns)
-    escape = (
-        d.escape_char if d.escape_char is not None else (d.quote_char if d.double_quote else "")
-    )
     extra = "".join(f", {k}={v}" for k, v in options.items())
     if d.comment_char:
         extra += f", comment={quote_literal(d.comment_char)}"
     return (
         f"read_csv({quote_literal(path)}, columns={{{cols}}}, header={str(d.header).lower()}, "
         f"delim={quote_literal(d.delimiter)}, quote={quote_literal(d.quote_char)}, "
-        f"escape={quote_literal(escape)}, auto_detect=false, max_line_size={MAX_LINE}{extra})"
+        f"escape={quote_literal(d.escape)}, auto_detect=false, max_line_size={MAX_LINE}{extra})"
     )
 
 
