@@ -510,6 +510,8 @@ class _Builder:
             name=str(f.get("name", "")),
             type=f.get("type", "string"),
             format=str(f.get("format", "default")),
+            true_values=tuple(f.get("trueValues", DEFAULT_TRUE)),
+            false_values=tuple(f.get("falseValues", DEFAULT_FALSE)),
         )
         values = []
         for i, value in enumerate(c["enum"]):

@@ -40,8 +40,12 @@ def typed_value(field: Field, value: Any) -> Any:
     if kind == "number":
         return _number(value)
     if kind == "boolean":
-        if isinstance(value, bool) or str(value) in field.true_values + field.false_values:
-            return value if isinstance(value, bool) else str(value) in field.true_values
+        if isinstance(value, bool):
+            return value
+        if str(value) in field.true_values + field.false_values:
+            return str(value) in field.true_values
+        if value in ("true", "false"):  # a JSON boolean as the descriptor model keeps it (text)
+            return value == "true"
         raise ValueProblem(f"must be a boolean value, got {value!r}")
     if kind in ("date", "datetime", "time", "yearmonth"):
         return _temporal(kind, value)

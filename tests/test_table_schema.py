@@ -221,3 +221,12 @@ def test_sql_reads_a_package_in_its_declared_dialect(tmp_path: Path, cli) -> Non
     path = _package(tmp_path, {"schema": SCHEMA, "dialect": {"delimiter": ";"}}, "a;b\n2;y\n1;x\n")
     result = cli("sql", "SELECT sum(a) AS total FROM t", "--data", str(path), "-f", "csv")
     assert (result.exit_code, result.stdout) == (0, "total\n3\n")
+
+
+def test_a_boolean_enum_uses_the_fields_own_true_and_false_values(tmp_path: Path) -> None:
+    field = {"name": "a", "type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]}
+    field["constraints"] = {"enum": [True]}  # the profile wants JSON booleans here
+    schema = {"fields": [field, {"name": "b", "type": "string"}]}
+    path = _package(tmp_path, {"schema": schema}, "a,b\noui,x\nnon,y\n")
+    [finding] = validate(path).findings
+    assert (finding.code, finding.line) == ("enum-invalid", 3)
