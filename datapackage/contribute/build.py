@@ -59,12 +59,10 @@ class _Builder:
                 )
                 return
         given = "party_id" in values
-        if not given:
-            proposal = ids.party_id(values)
-            if not proposal:
-                self.problems.add(record.path, "give an id (none can be proposed without name_en)")
-                return
-            values["party_id"] = proposal
+        if not given and not self._propose(
+            record, values, "party_id", ids.party_id(values), "name_en"
+        ):
+            return
         pid = values["party_id"]
         existing = self.state.find("parties", pid)
         if existing is not None and given:
@@ -85,6 +83,16 @@ class _Builder:
             values["party_id"] = pid = ids.unique(pid, self.state.ids("parties"))
         self._add("parties", values, record)
 
+    def _propose(
+        self, record: Record, values: Row, key: str, proposal: str | None, needs: str
+    ) -> bool:
+        """Set VALUES[KEY] to the proposed id; False (with a problem) when none could be made."""
+        if not proposal:
+            self.problems.add(record.path, f"give an id (none can be proposed without {needs})")
+            return False
+        values[key] = proposal
+        return True
+
     def _party_matches(self, values: Row, exclude: str | None) -> list[str]:
         names = {fold(values[f]) for f in NAME_FIELDS if values.get(f)} - {""}
         wikidata = values.get("wikidata_id", "")
@@ -101,12 +109,10 @@ class _Builder:
     def source(self, record: Record) -> None:
         values = dict(record.values)
         given = "source_id" in values
-        if not given:
-            proposal = ids.source_id(values)
-            if not proposal:
-                self.problems.add(record.path, "give an id (none can be proposed without outlet)")
-                return
-            values["source_id"] = proposal
+        if not given and not self._propose(
+            record, values, "source_id", ids.source_id(values), "outlet"
+        ):
+            return
         sid = values["source_id"]
         existing = self.state.find("sources", sid)
         if existing is not None and given:
@@ -216,10 +222,10 @@ class _Builder:
                 return
         else:
             proposal = ids.agreement_id(values)
-            if not proposal:
-                self.problems.add(record.path, "give an id (none can be proposed without title_en)")
+            taken = self.state.ids("agreements")
+            unique = ids.unique(proposal, taken) if proposal else None
+            if not self._propose(record, values, "agreement_id", unique, "title_en"):
                 return
-            values["agreement_id"] = ids.unique(proposal, self.state.ids("agreements"))
         aid = values["agreement_id"]
         self._add("agreements", values, record)
         for link in record.parties:
