@@ -35,6 +35,36 @@ def _other_kind(head: bytes) -> str | None:
     return None
 
 
+# Names that promise a kind of file that is never a descriptor: such a file is a wrong
+# argument (exit 2) even when its bytes are not what the name says (a damaged download).
+_KIND_BY_SUFFIX = {
+    ".zip": "a zip archive",
+    ".duckdb": "a DuckDB database",
+    ".parquet": "a Parquet file",
+    ".sqlite": "an SQLite database",
+    ".db": "an SQLite database",
+}
+
+
+def _refuse_other_kind(path: Path, head: bytes) -> None:
+    """UsageError when PATH is, or is named as, a kind of file that is never a descriptor."""
+    kind = _other_kind(head)
+    if kind is not None:
+        raise UsageError(
+            f"{path}: this is {kind}, not a data package descriptor (datapackage.json or "
+            ".yaml, or a folder holding one)",
+            hint=_HINTS[kind].format(path=path),
+        )
+    named = _KIND_BY_SUFFIX.get(path.suffix.lower())
+    if named is not None:
+        raise UsageError(
+            f"{path}: named like {named} but its bytes are not one (damaged or truncated?); "
+            "either way it is not a data package descriptor",
+            hint="download it again ('sticoop download' checks each release file against "
+            "its SHA-256), or give a datapackage.json",
+        )
+
+
 _HINTS = {
     "a zip archive": "unpack it and give the folder (a release: 'sticoop download' checks and "
     "unpacks it; 'sticoop diff' reads release zips as they are)",
@@ -51,13 +81,7 @@ def read_descriptor_file(path: Path, *, max_bytes: int = MAX_BYTES) -> dict[str,
     where = str(path)
     try:
         with path.open("rb") as fh:
-            kind = _other_kind(fh.read(16))
-        if kind is not None:
-            raise UsageError(
-                f"{path}: this is {kind}, not a data package descriptor (datapackage.json or "
-                ".yaml, or a folder holding one)",
-                hint=_HINTS[kind].format(path=path),
-            )
+            _refuse_other_kind(path, fh.read(16))
         size = path.stat().st_size
         if size > max_bytes:
             raise _error(f"the descriptor is {size:,} bytes; the limit is {max_bytes:,}", where)

@@ -60,6 +60,20 @@ def test_a_file_of_another_kind_is_a_usage_error_naming_it(
     assert "UTF-8" not in result.stdout + result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["validate", "info"])
+@pytest.mark.parametrize("name", ["download.zip", "release.duckdb", "events.parquet"])
+def test_a_damaged_file_named_as_another_kind_is_a_usage_error(
+    cli, tmp_path: Path, command: str, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"<html>503 Service Unavailable</html>")  # what a failed fetch leaves
+    result = cli(command, str(path))
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert f"{path}: named like a" in result.stderr and "damaged or truncated" in result.stderr
+    assert "download it again" in result.stderr
+    assert "UTF-8" not in result.stdout + result.stderr and "Traceback" not in result.stderr
+
+
 def test_unknown_output_extension_is_refused_listing_the_known_ones(cli, tmp_path: Path) -> None:
     target = tmp_path / "events.xlsx"
     for extra in ([], ["--format", "csv"]):
