@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from sticoop.cli.app import app
-
 FORMATS = ("text", "json", "markdown")
 Version = Annotated[
     Path,
@@ -19,7 +17,6 @@ Version = Annotated[
 ]
 
 
-@app.command()
 def diff(
     old: Version,
     new: Version,
@@ -44,7 +41,7 @@ def diff(
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     from sticoop.diff import diff_paths
-    from sticoop.release.render import RENDERERS
+    from sticoop.diff.render import RENDERERS
 
     if limit is None:
         limit = None if fmt == "json" else 20

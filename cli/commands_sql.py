@@ -10,18 +10,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sticoop.cli.app import app
+from sticoop.errors import Interrupted
 
 if TYPE_CHECKING:
     import pyarrow
 
     from sticoop.query_output import Rows
 
-query_app = typer.Typer(
-    help="Named queries shipped with sticoop: list them, show their SQL, run them.",
-    no_args_is_help=True,
-)
-app.add_typer(query_app, name="query")
 
 DataOpt = Annotated[
     str | None,
@@ -138,7 +133,6 @@ def emit(table: pyarrow.Table | Rows, fmt: str | None, output: Path | None, max_
             typer.echo(f"({rows} row{'s' if rows != 1 else ''})", err=True)
 
 
-@app.command("sql")
 def sql_command(
     query: Annotated[
         str,
@@ -181,8 +175,7 @@ def sql_command(
                 shown = max_rows if kind in LIMITED_FORMATS and output is None else None
                 table = run_query_rows(text, data=data, params=params, max_rows=shown, **limits)
     except KeyboardInterrupt:
-        typer.echo("interrupted: the query was stopped", err=True)
-        raise typer.Exit(130) from None
+        raise Interrupted("the query was stopped") from None
     emit(table, fmt, output, max_rows)
 
 
@@ -204,7 +197,6 @@ def _memory(value: str) -> str:
     return value.strip()
 
 
-@query_app.command("list")
 def list_command() -> None:
     """List the named queries with their parameters."""
     from sticoop.named_queries import list_queries
@@ -219,7 +211,6 @@ def list_command() -> None:
             typer.echo(f"{'':<{width}}    --param {p.name:<{pwidth}}  {need}: {p.description}")
 
 
-@query_app.command("show")
 def show_command(name: Annotated[str, typer.Argument(help="Name of the query.")]) -> None:
     """Print a named query's SQL (with its documentation comment)."""
     from sticoop.named_queries import get_query
@@ -227,7 +218,6 @@ def show_command(name: Annotated[str, typer.Argument(help="Name of the query.")]
     typer.echo(get_query(name).sql, nl=False)
 
 
-@query_app.command("run")
 def run_command(
     name: Annotated[str, typer.Argument(help="Name of the query ('sticoop query list').")],
     param: ParamOpt = None,
@@ -248,6 +238,5 @@ def run_command(
             timeout=timeout or None,
         )
     except KeyboardInterrupt:
-        typer.echo("interrupted: the query was stopped", err=True)
-        raise typer.Exit(130) from None
+        raise Interrupted("the query was stopped") from None
     emit(table, fmt, output, max_rows)

@@ -27,6 +27,7 @@ import os
 import stat
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,7 +151,9 @@ def check_files(pkg: Package) -> None:
             targets[real] = res.name
 
 
-def format_files(pkg: Package, check: bool) -> FormatResult:
+def format_files(
+    pkg: Package, check: bool, on_change: Callable[[Path], None] | None = None
+) -> FormatResult:
     """Bring every table's CSV into canonical form, collecting files that cannot be parsed.
 
     With ``check`` nothing is written. Unparseable files are left untouched. The descriptor
@@ -174,13 +177,18 @@ def format_files(pkg: Package, check: bool) -> FormatResult:
             if not check:
                 write_atomic(path, wanted)
             result.changed.append(path)
+            if on_change is not None:
+                on_change(path)
     return result
 
 
-def format_package(pkg: Package, check: bool) -> list[Path]:
-    """Files that would change (``check``) or were rewritten; raise FormatProblems if any
-    file could not be parsed (after processing all the others)."""
-    result = format_files(pkg, check)
+def format_package(
+    pkg: Package, check: bool, on_change: Callable[[Path], None] | None = None
+) -> list[Path]:
+    """Files that would change (``check``) or were rewritten, each also given to ON_CHANGE as
+    soon as it is done; raise FormatProblems if any file could not be parsed (after
+    processing all the others)."""
+    result = format_files(pkg, check, on_change)
     if result.problems:
         raise FormatProblems(result.problems, result.changed)
     return result.changed

@@ -14,14 +14,7 @@ from typing import Any
 
 from sticoop.descriptor import Field, Resource
 from sticoop.errors import DataError
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
+from sticoop.sql_text import quote_ident, quote_literal
 
 
 def read_parquet_call(path: str | Path) -> str:

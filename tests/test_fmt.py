@@ -84,7 +84,7 @@ def test_unparseable_file_is_reported_untouched_and_exits_1(
     code, out, err = run(["fmt"], capsys)
     assert code == 1
     assert out == "reformatted resources/parties.csv\n"
-    assert "error: cannot format 1 file (left untouched)" in err
+    assert "error[fmt-failed]: cannot format 1 file (left untouched)" in err
     assert "resources/sources.csv:2: not valid UTF-8" in err
     assert "Traceback" not in err
     assert sources.read_bytes() == broken

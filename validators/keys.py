@@ -6,8 +6,8 @@ Every query returns the finding columns ``tbl, line, col, rid, val, msg``.
 from __future__ import annotations
 
 from sticoop.descriptor import Field, ForeignKey, Resource
-from sticoop.validators.sql_cells import quote_ident as q
-from sticoop.validators.sql_cells import quote_literal as lit
+from sticoop.sql_text import quote_ident as q
+from sticoop.sql_text import quote_literal as lit
 from sticoop.validators.sql_cells import record_id_sql
 
 MAX_DEPTH = 1000

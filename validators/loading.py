@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sticoop.descriptor import MAX_FIELDS, Dialect, Field, Resource
+from sticoop.sql_text import quote_ident, quote_literal
 from sticoop.validators.filescan import MAX_LINE_BYTES, FileScan, scan_file
 from sticoop.validators.findings import Finding, truncate
-from sticoop.validators.sql_cells import quote_ident, quote_literal
 
 OK, DEGRADED, UNUSABLE = "ok", "degraded", "unusable"
 BATCH = 100_000

@@ -13,6 +13,7 @@ from pathlib import Path
 from sticoop.descriptor import Resource
 from sticoop.errors import DataError
 from sticoop.parquet_source import parquet_columns, read_parquet_call, text_expression
+from sticoop.sql_text import quote_ident
 from sticoop.validators.loading import (
     UNUSABLE,
     LoadedTable,
@@ -21,7 +22,6 @@ from sticoop.validators.loading import (
     _header_findings,
     display_path,
 )
-from sticoop.validators.sql_cells import quote_ident
 
 
 def load_parquet_table(con, resource: Resource, path: Path) -> LoadedTable:

@@ -7,6 +7,7 @@ from typing import assert_never
 
 from sticoop.descriptor import Field, Resource
 from sticoop.descriptor_values import re2_fullmatch
+from sticoop.sql_text import quote_ident, quote_literal
 from sticoop.validators.cell_rules import ISO_DATE, PLACEHOLDERS, CellRule, cell_rules
 from sticoop.validators.rule_checks import (
     Bound,
@@ -26,15 +27,6 @@ from sticoop.validators.rule_checks import (
 )
 
 _CLEAN_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.]*")
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: object) -> str:
-    """VALUE as a SQL string literal (quotes doubled: nothing it holds can end the string)."""
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _literal_list(values: object) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from sticoop.site import markdown
-from sticoop.site.build import json_for_script
 from sticoop.site.model import file_name
 from sticoop.site.pages import (
     PAGE_SIZE,
@@ -18,6 +17,7 @@ from sticoop.site.pages import (
     WIKIDATA_ID,
     Builder,
     fmt_date,
+    json_for_script,
     series_of,
 )
 

@@ -1,7 +1,7 @@
 """Differences between two versions of the package: schema, records and retired ids.
 
 ``diff_packages`` is what ``sticoop diff``, ``sticoop release check`` and the release build
-share. Record differences come from ``sticoop.release.table_diff`` (DuckDB joins on keys).
+share. Record differences come from ``sticoop.diff.tables`` (DuckDB joins on keys).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sticoop.descriptor import Package
-from sticoop.release.schema_diff import SchemaChange, compare_schemas
-from sticoop.release.semver import NONE, PATCH, max_level
-from sticoop.release.table_diff import ADDED, CHANGES, DiffEngine, RecordChange, TablePair
+from sticoop.diff.schema import SchemaChange, compare_schemas
+from sticoop.diff.tables import ADDED, CHANGES, DiffEngine, RecordChange, TablePair
+from sticoop.semver import NONE, PATCH, max_level
 
 RETIRED_TABLE = "retired_ids"
 
@@ -158,7 +158,7 @@ def diff_paths(old: str | Path, new: str | Path, limit: int | None = None) -> Pa
     Zips are checked (``check_zip``) before anything is unpacked; a descriptor given on the
     command line must be a regular file (a FIFO would block the read).
     """
-    from sticoop.release.sources import opened_package
+    from sticoop.package_source import opened_package
 
     for path in (Path(old), Path(new)):
         _check_source(path)
@@ -173,7 +173,7 @@ _SMALL = 1 << 20  # members below this size are never suspicious
 def _check_source(path: Path) -> None:
     """Refuse special files (FIFO, device, ...) and check zips, before anything is read."""
     from sticoop.descriptor import DESCRIPTOR_NAME
-    from sticoop.release.layout import csv_zip_in
+    from sticoop.release_layout import csv_zip_in
     from sticoop.safefiles import FileKind, UnreadableResource, inspect_path, require_regular
 
     kind = inspect_path(path, path.parent)
@@ -204,8 +204,8 @@ def check_zip(archive: Path, max_size: int | None = None) -> None:
     import zipfile
 
     from sticoop.errors import UnsafeArchive, UsageError
-    from sticoop.release.safezip import check_archive
-    from sticoop.release.sources import MAX_PREVIOUS_SIZE
+    from sticoop.package_source import MAX_PREVIOUS_SIZE
+    from sticoop.safezip import check_archive
 
     limit = MAX_PREVIOUS_SIZE if max_size is None else max_size
     try:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sticoop.descriptor import DESCRIPTOR_NAME, Package, load_package
 from sticoop.errors import UsageError
-from sticoop.release.layout import csv_zip_in
-from sticoop.release.safezip import extract_zip
+from sticoop.release_layout import csv_zip_in
+from sticoop.safezip import extract_zip
 
 MAX_PREVIOUS_SIZE = 4 << 30  # refuse previous-release zips that unpack to more than 4 GiB
 

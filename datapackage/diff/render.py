@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from sticoop.diff import PackageDiff, RetiredId, TableDiff
-from sticoop.release.table_diff import ADDED, CHANGED, CHANGES, REMOVED, RecordChange
+from sticoop.diff.tables import ADDED, CHANGED, CHANGES, REMOVED, RecordChange
 
 _SIGN = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 _WIDTH = 60
