@@ -129,7 +129,7 @@ def download(
 
 
 def _is_url(text: str) -> bool:
-    from sticoop.remote_package import is_url
+    from sticoop.package_source import is_url
 
     return is_url(text)
 

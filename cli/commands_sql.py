@@ -181,10 +181,12 @@ def sql_command(
 
 def _local_data(data: str | None) -> str | None:
     """DATA, or for the URL of a data package the folder it is downloaded to (cached)."""
-    from sticoop.remote_package import ensure_package, is_url
+    from sticoop.package_source import is_url
 
     if data is None or not is_url(data):
         return data
+    from sticoop.remote_package import ensure_package
+
     return str(ensure_package(data, progress=True))
 
 

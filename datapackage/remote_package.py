@@ -62,12 +62,6 @@ class PackageDownload:
     from_cache: bool
 
 
-def is_url(text: str) -> bool:
-    """True when TEXT names a URL (any scheme) rather than a version or a local path."""
-    scheme = urlsplit(text).scheme if "://" in text or text.lower().startswith("file:") else ""
-    return len(scheme) > 1
-
-
 def check_url(url: str) -> str:
     """URL when it is http(s); UsageError (exit 2) for file:, ftp: and the rest."""
     return check_scheme(url, "refusing to download")

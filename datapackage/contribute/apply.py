@@ -37,7 +37,7 @@ def add_files(package: str | Path | None, files: list[Path], dry_run: bool = Fal
     Raises ContributionError (nothing written) when a file has problems or when the package
     with the new rows would not validate.
     """
-    pkg = load_package(Path.cwd() if package is None else package)
+    pkg = load_package(package, writable=True)
     state = PackageState.load(pkg)
     for path in files:
         build(read_contribution(path, pkg), state)
