@@ -165,15 +165,24 @@ def sql_command(
     kind = output_format(fmt, output)
     from sticoop.interrupts import sigterm_as_interrupt
 
-    limits = {"timeout": timeout or None, "memory_limit": _memory(memory_limit)}
+    limit, memory = timeout or None, _memory(memory_limit)
     try:
         data = _local_data(data)
         with sigterm_as_interrupt():
             if kind == "parquet":  # text needs no pyarrow (start-up time)
-                table = run_query(text, data=data, params=params, **limits)
+                table: pyarrow.Table | Rows = run_query(
+                    text, data=data, params=params, timeout=limit, memory_limit=memory
+                )
             else:
                 shown = max_rows if kind in LIMITED_FORMATS and output is None else None
-                table = run_query_rows(text, data=data, params=params, max_rows=shown, **limits)
+                table = run_query_rows(
+                    text,
+                    data=data,
+                    params=params,
+                    max_rows=shown,
+                    timeout=limit,
+                    memory_limit=memory,
+                )
     except KeyboardInterrupt:
         raise Interrupted("the query was stopped") from None
     emit(table, fmt, output, max_rows)

@@ -204,8 +204,8 @@ def csv_error(
     found = _FILE.search(text)
     if found is None or "CSV" not in text:
         return None
-    path = found.group(1).strip()
-    where = shown(path) if shown else path
+    named = found.group(1).strip()
+    where = shown(named) if shown else named
     lines = [line.strip() for line in text.splitlines()]
     line = _LINE.search(text)
     original = _ORIGINAL.search(text)

@@ -285,7 +285,7 @@ class _Builder:
         self.problem(pointer, f"{what} is not supported by sticoop yet", "descriptor-unsupported")
 
     def resource(self, r: dict[str, Any], at: str) -> Resource:
-        name = r.get("name") if isinstance(r.get("name"), str) else ""
+        name = r["name"] if isinstance(r.get("name"), str) else ""
         self._safe_name(name, f"{at}/name", "resource name")
         kind = _resource_kind(r)
         path = self._path(r, at, kind)

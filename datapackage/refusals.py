@@ -4,6 +4,10 @@ docs/error-codes.md (``sticoop generate``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sticoop.errors import SticoopError
 
 
 @dataclass(frozen=True)
@@ -135,19 +139,19 @@ def render_refusals() -> str:
 ERROR_MODULES = ("sticoop.canonical", "sticoop.csvread", "sticoop.interrupts", "sticoop.safefiles")
 
 
-def _error_classes() -> list[type]:
+def _error_classes() -> list[type[SticoopError]]:
     """Every subclass of ``SticoopError``, depth first (the modules that define some outside
     ``sticoop.errors`` are imported first, so that the table never depends on what happens to
     be imported)."""
     import importlib
 
-    from sticoop.errors import SticoopError
-
     for module in ERROR_MODULES:
         importlib.import_module(module)
 
-    classes: list[type] = []
-    todo: list[type] = [SticoopError]
+    from sticoop.errors import SticoopError
+
+    classes: list[type[SticoopError]] = []
+    todo: list[type[SticoopError]] = [SticoopError]
     while todo:
         cls = todo.pop()
         classes.append(cls)

@@ -178,7 +178,9 @@ def _type_rules(field: Field, house: bool) -> list[CellRule]:
     if field.type == "string":
         pattern = string_format_re(field, house=False)
         code = _FORMAT_CODES.get(field.format)
-        return [CellRule(code, FullMatch(pattern), f"not a valid {field.format}")] if code else []
+        if code is None or pattern is None:
+            return []
+        return [CellRule(code, FullMatch(pattern), f"not a valid {field.format}")]
     code = _TYPE_CODES.get(field.type)
     if code is None:  # any, list: every text is a value
         return []

@@ -41,9 +41,18 @@ class LoadedTable:
     skip_rules: frozenset[str] = frozenset()  # cell rules the file scan proved unnecessary
     house: bool = True  # our data model's file rules apply (NFC, LF, no BOM, no blank line)
 
-    def finding(self, code: str, message: str, **where: object) -> None:
+    def finding(
+        self,
+        code: str,
+        message: str,
+        line: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        """Record a finding of this table's file."""
+        where = {"table": self.resource.name, "file": self.file}
         self.findings.append(
-            Finding(code=code, message=message, table=self.resource.name, file=self.file, **where)
+            Finding(code=code, message=message, line=line, column=column, value=value, **where)
         )
 
 
@@ -274,7 +283,7 @@ def _records(path: Path, table: LoadedTable) -> Iterator[tuple[int, list[str]]]:
     dialect = table.resource.dialect
     first = 2 if dialect.header else 1
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, strict=True, **dialect.csv_options())  # type: ignore[call-overload]
+        reader = csv.reader(fh, strict=True, **dialect.csv_options())
         previous = 0
         while True:
             start = previous + 1
@@ -343,7 +352,7 @@ def _load_slow(con, raw: str, path: Path, width: int, table: LoadedTable) -> Non
 
 
 def _create_view(con, table: LoadedTable, header: list[str], raw: str, line_expr: str) -> None:
-    position = {}
+    position: dict[str, int] = {}
     for i, name in enumerate(header if table.resource.dialect.header else table.columns):
         position.setdefault(name, i)
     cols = [

@@ -131,7 +131,7 @@ def _inside(root: Path, rel: str) -> Path:
 
 
 def _diff(pkg: Package, new_bytes: dict[str, bytes]) -> str:
-    chunks = []
+    chunks: list[str] = []
     for table, data in new_bytes.items():
         path = pkg.csv_path(table)
         old = path.read_bytes().decode("utf-8") if path.is_file() else ""

@@ -220,7 +220,8 @@ class DiffEngine:
         try:
             self.con.execute(f"CREATE VIEW {view} AS SELECT {columns} FROM {source}")
             # reading the whole file now reports a broken CSV here, not halfway through a diff
-            self._rows[view] = self.con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+            counted = self.con.execute(f"SELECT count(*) FROM {view}").fetchone()
+            self._rows[view] = counted[0] if counted else 0
         except duckdb.Error as exc:
             found = csv_error(exc, files=[path])
             raise found or DataError(f"{path}: cannot read: {exc}") from None

@@ -29,7 +29,7 @@ def home(b: Builder) -> None:
     d = b.d
     by_partner: dict[str, Counter] = defaultdict(Counter)
     by_sector: dict[str, Counter] = defaultdict(Counter)
-    kinds = {"event": Counter(), "agreement": Counter()}
+    kinds: dict[str, Counter[int]] = {"event": Counter(), "agreement": Counter()}
     for (kind, rid), year in sorted(d.years.items(), key=lambda kv: kv[0]):
         if year is None:
             continue
@@ -333,7 +333,7 @@ def _kind_chart(b: Builder, chart_id: str, name: str, records: list[tuple[str, s
 
 def partners(b: Builder) -> None:
     d = b.d
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key in sorted(d.partners, key=lambda k: (d.partners[k].name_en, k)):
         partner = d.partners[key]
         records = [("event", e) for e in partner.events] + [
