@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-FORMATS = ("text", "json", "markdown")
+from sticoop.diff.render import FORMATS
+
 Version = Annotated[
     Path,
     typer.Argument(

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 
 from sticoop.errors import Interrupted
-
-FORMATS = ("csv", "parquet", "duckdb")
+from sticoop.release_layout import FORMATS
 
 
 def download(

@@ -32,11 +32,11 @@ def fmt(path: PathArg = None, check: CheckOpt = False) -> None:
     out of the package stops it before any file is changed (exit 1). Ctrl-C or SIGTERM stops
     it (exit 130) without leaving temporary files; those of a killed run are removed.
     """
-    from sticoop.canonical import display_path, format_package
+    from sticoop.canonical import format_package
     from sticoop.descriptor import load_package
     from sticoop.errors import Interrupted, Verdict
     from sticoop.interrupts import sigterm_as_interrupt
-    from sticoop.safefiles import check_given_path
+    from sticoop.safefiles import check_given_path, display_path
 
     check_given_path(Path.cwd() if path is None else path)
     verb = "would reformat" if check else "reformatted"

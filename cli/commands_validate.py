@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 from sticoop.cli.options import PathArg
-
-FORMATS = ("text", "json", "github", "markdown", "html")
-PROFILES = ("spec", "house")
+from sticoop.descriptor import PROFILES
+from sticoop.validators.report import FORMATS
 
 
 def _progress_printer():

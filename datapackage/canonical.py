@@ -25,14 +25,15 @@ import csv
 import io
 import os
 import stat
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sticoop.atomic import write_atomic
 from sticoop.descriptor import Package, Resource
-from sticoop.errors import DataError, DescriptorError, EnvironmentProblem
+from sticoop.errors import DataError, DescriptorError
+from sticoop.safefiles import display_path
 from sticoop.validators.cell_rules import EDGE_SPACE
 
 BOM = "\ufeff"
@@ -310,37 +311,6 @@ def encode_rows(header: list[str], rows: list[Row]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace PATH with DATA atomically (temp file in the same directory, then os.replace).
-
-    A symbolic link is followed: its target is replaced, the link stays (``check_files`` has
-    made sure the target is inside the package). The temporary file is named
-    ``.<name>.<pid>.<random>.tmp`` and removed if the write fails or is interrupted (Ctrl-C;
-    SIGTERM too under ``interrupts.sigterm_as_interrupt``); after a SIGKILL the next run
-    removes it (``remove_stale_temporaries``).
-    """
-    path = path.resolve()
-    try:
-        fd, tmp = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise EnvironmentProblem(f"{display_path(path)}: cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise EnvironmentProblem(
-                f"{display_path(path)}: cannot write: {exc.strerror}"
-            ) from None
-        raise
-
-
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -354,7 +324,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_temporaries(pkg: Package) -> list[Path]:
-    """Remove ``.<file>.*.tmp`` files that an interrupted ``write_atomic`` left beside the
+    """Remove ``.<file>.*.tmp`` files that an interrupted ``atomic.write_atomic`` left beside the
     package's CSVs (only regular files, only when the process that made them is gone)."""
     removed = []
     for res in pkg.resources:
@@ -390,14 +360,6 @@ def _repeated(items: list[str]) -> list[str]:
             out.append(item)
         seen.add(item)
     return out
-
-
-def display_path(path: Path) -> str:
-    """PATH relative to the current directory when it lies below it, else as given."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
 
 
 def _blank_column(body: list[tuple[int, Row]], index: int, name: str) -> bool:

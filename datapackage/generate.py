@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from sticoop.atomic import write_atomic
 from sticoop.descriptor import Package, load_package
 
 
@@ -72,13 +71,6 @@ def generate(
             continue
         stale.append(rel)
         if not check:
-            _write_atomic(target, content)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, content.encode("utf-8"))
     return stale
-
-
-def _write_atomic(target: Path, content: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(content)
-    os.replace(tmp, target)

@@ -50,12 +50,6 @@ class DataSource:
     package: Package | None = None
     database: Path | None = None
 
-    @property
-    def label(self) -> str:
-        if self.package is not None:
-            return str(self.package.descriptor_path)
-        return str(self.database)
-
 
 def locate_data(data: str | Path | None = None) -> DataSource:
     """Resolve DATA: None (current repository, else the bundled dataset), a ``datapackage.json``,

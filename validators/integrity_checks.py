@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sticoop.descriptor import Resource
 from sticoop.integrity import file_digest, parse_hash
+from sticoop.safefiles import display_path
 from sticoop.validators.findings import Finding
-from sticoop.validators.loading import display_path
 
 
 def integrity_findings(res: Resource, path: Path) -> list[Finding]:

@@ -9,12 +9,12 @@ records each row's starting line and reports rows of the wrong width.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sticoop.descriptor import MAX_FIELDS, Dialect, Field, Resource
+from sticoop.safefiles import display_path
 from sticoop.sql_text import quote_ident, quote_literal
 from sticoop.validators.filescan import MAX_LINE_BYTES, FileScan, scan_file
 from sticoop.validators.findings import Finding, truncate
@@ -54,12 +54,6 @@ class LoadedTable:
         self.findings.append(
             Finding(code=code, message=message, line=line, column=column, value=value, **where)
         )
-
-
-def display_path(path: Path) -> str:
-    """PATH relative to the working directory when inside it (as CI annotations want)."""
-    rel = os.path.relpath(path.resolve(), Path.cwd().resolve())
-    return rel if not rel.startswith("..") else str(path)
 
 
 def scan_or_error(path: Path | None) -> FileScan | OSError | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from sticoop.descriptor import Resource
 from sticoop.errors import DataError
 from sticoop.parquet_source import parquet_columns, read_parquet_call, text_expression
+from sticoop.safefiles import display_path
 from sticoop.sql_text import quote_ident
 from sticoop.validators.loading import (
     UNUSABLE,
@@ -20,7 +21,6 @@ from sticoop.validators.loading import (
     _create_empty_view,
     _create_view,
     _header_findings,
-    display_path,
 )
 
 

@@ -4,17 +4,17 @@ then print a diff (dry run) or write every changed table atomically (all files o
 from __future__ import annotations
 
 import difflib
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sticoop.atomic import write_all_atomic
 from sticoop.contribute.build import build
 from sticoop.contribute.reader import read_contribution
 from sticoop.contribute.state import PackageState
 from sticoop.descriptor import Package, load_package
-from sticoop.errors import ContributionError, EnvironmentProblem
+from sticoop.errors import ContributionError
 
 ENTITY_TABLES = ("events", "agreements", "parties", "sources")
 
@@ -147,23 +147,4 @@ def _diff(pkg: Package, new_bytes: dict[str, bytes]) -> str:
 
 def _write_all(pkg: Package, new_bytes: dict[str, bytes]) -> None:
     """Write every table to a temp file beside it, then rename them all (all or none)."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for table, data in new_bytes.items():
-            target = pkg.csv_path(table).resolve()
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            temps.append((tmp, target))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            if target.exists():
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
-    except OSError as exc:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
-        raise EnvironmentProblem(f"cannot write the package: {exc.strerror}") from None
-    except BaseException:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    for tmp, target in temps:
-        os.replace(tmp, target)
+    write_all_atomic({pkg.csv_path(table): data for table, data in new_bytes.items()})

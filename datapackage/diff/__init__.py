@@ -166,10 +166,6 @@ def diff_paths(old: str | Path, new: str | Path, limit: int | None = None) -> Pa
         return diff_packages(old_pkg, new_pkg, limit)
 
 
-MAX_RATIO = 200  # CSV text compresses 3-20 times; a zip bomb a thousand times
-_SMALL = 1 << 20  # members below this size are never suspicious
-
-
 def _check_source(path: Path) -> None:
     """Refuse special files (FIFO, device, ...) and check zips, before anything is read."""
     from sticoop.descriptor import DESCRIPTOR_NAME
@@ -195,32 +191,18 @@ def _check_source(path: Path) -> None:
 
 
 def check_zip(archive: Path, max_size: int | None = None) -> None:
-    """Check a release zip without unpacking it: safe member names and types (``safezip``),
-    a total size within MAX_SIZE (default: what ``opened_package`` allows) and the free space
-    of the temporary folder, no member compressed more than ``MAX_RATIO`` times (a zip bomb),
-    and a ``datapackage.json``. Raises ``UnsafeArchive`` (exit 8) or ``UsageError``."""
+    """Check a release zip without unpacking it: ``safezip.check_zip`` (safe member names and
+    types, no zip bomb, a total size within MAX_SIZE, default: what ``opened_package``
+    allows), then the free space of the temporary folder and a ``datapackage.json``. Raises
+    ``UnsafeArchive`` (exit 8) or ``UsageError``."""
     import shutil
     import tempfile
-    import zipfile
 
+    from sticoop import safezip
     from sticoop.errors import UnsafeArchive, UsageError
     from sticoop.package_source import MAX_PREVIOUS_SIZE
-    from sticoop.safezip import check_archive
 
-    limit = MAX_PREVIOUS_SIZE if max_size is None else max_size
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            members = check_archive(zf, limit)
-    except zipfile.BadZipFile as exc:
-        raise UnsafeArchive(f"{archive}: not a valid zip archive ({exc})") from None
-    except OSError as exc:
-        raise UsageError(f"{archive}: cannot read: {exc.strerror}") from None
-    for info in members:
-        if info.file_size > _SMALL and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UnsafeArchive(
-                f"{archive}: member {info.filename!r} unpacks to {info.file_size:,} bytes from "
-                f"{info.compress_size:,} (more than {MAX_RATIO} times): a zip bomb?"
-            )
+    members = safezip.check_zip(archive, MAX_PREVIOUS_SIZE if max_size is None else max_size)
     total = sum(info.file_size for info in members)
     free = shutil.disk_usage(tempfile.gettempdir()).free
     if total > free:
