@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ from sticoop.descriptor import PROFILES
 from sticoop.validators.report import FORMATS
 
 
-def _progress_printer():
+def _progress_printer() -> Callable[[str], None] | None:
     """Stage lines on stderr, only when a person watches a terminal (never in pipes or CI)."""
     import sys
     import time

@@ -139,7 +139,7 @@ def _parse_yaml(text: str, where: str) -> Any:
     class _Loader(yaml.SafeLoader):
         """SafeLoader without aliases (no billion-laughs expansion)."""
 
-        def compose_node(self, parent, index):
+        def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
                 raise yaml.composer.ComposerError(

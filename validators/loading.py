@@ -12,12 +12,16 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sticoop.descriptor import MAX_FIELDS, Dialect, Field, Resource
 from sticoop.safefiles import display_path
 from sticoop.sql_text import quote_ident, quote_literal
 from sticoop.validators.filescan import MAX_LINE_BYTES, FileScan, scan_file
 from sticoop.validators.findings import Finding, truncate
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 OK, DEGRADED, UNUSABLE = "ok", "degraded", "unusable"
 BATCH = 100_000
@@ -66,7 +70,15 @@ def scan_or_error(path: Path | None) -> FileScan | OSError | None:
         return exc
 
 
-def unreadable_table(con, resource: Resource, path: Path, what: str) -> LoadedTable:
+def row_count(con: DuckDBPyConnection, relation: str) -> int:
+    """The number of rows of RELATION (SQL text: a quoted table or view name)."""
+    found = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
+    return int(found[0]) if found else 0
+
+
+def unreadable_table(
+    con: DuckDBPyConnection, resource: Resource, path: Path, what: str
+) -> LoadedTable:
     """The table of a resource whose path is not a regular file inside the package (WHAT it
     is instead: "missing", "a FIFO (named pipe)", ...): never opened, reported as such."""
     table = LoadedTable(resource, display_path(path), state=UNUSABLE)
@@ -79,7 +91,7 @@ def unreadable_table(con, resource: Resource, path: Path, what: str) -> LoadedTa
 
 
 def load_table(
-    con,
+    con: DuckDBPyConnection,
     resource: Resource,
     path: Path,
     scanned: FileScan | OSError | None = None,
@@ -104,7 +116,7 @@ def load_table(
         else:
             _load_slow(con, raw, path, width, table)
             line_expr = "__line"
-        table.rows = con.execute(f"SELECT count(*) FROM {quote_ident(raw)}").fetchone()[0]
+        table.rows = row_count(con, quote_ident(raw))
         _create_view(con, table, header, raw, line_expr)
     else:
         _create_empty_view(con, resource)
@@ -249,7 +261,9 @@ def read_csv_sql(
     )
 
 
-def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan, dialect: Dialect) -> bool:
+def _load_fast(
+    con: DuckDBPyConnection, raw: str, path: Path, width: int, scan: FileScan, dialect: Dialect
+) -> bool:
     """Bulk-load with DuckDB; False (and nothing loaded) when the fast path cannot be trusted."""
     if scan.blank.count or dialect.skip_initial_space or dialect.comment_char:
         return False
@@ -259,8 +273,8 @@ def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan, dialect: D
         con.execute(f"CREATE OR REPLACE TABLE {quote_ident(raw)} AS SELECT * FROM {sql}")
     except Exception:  # DuckDB could not parse it at all: let the slow path explain why
         return False
-    rows = con.execute(f"SELECT count(*) FROM {quote_ident(raw)}").fetchone()[0]
-    rejects = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
+    rows = row_count(con, quote_ident(raw))
+    rejects = row_count(con, "reject_errors")
     con.execute("DELETE FROM reject_errors")
     if rejects == 0 and rows == scan.lines - (1 if dialect.header else 0):
         return True
@@ -309,7 +323,9 @@ def _blank(table: LoadedTable, line: int) -> None:
         table.finding("blank-row", "the row is empty", line=line)
 
 
-def _load_slow(con, raw: str, path: Path, width: int, table: LoadedTable) -> None:
+def _load_slow(
+    con: DuckDBPyConnection, raw: str, path: Path, width: int, table: LoadedTable
+) -> None:
     import pyarrow as pa
 
     names = [f"c{i}" for i in range(width)] + ["__line"]
@@ -345,7 +361,9 @@ def _load_slow(con, raw: str, path: Path, width: int, table: LoadedTable) -> Non
     flush()
 
 
-def _create_view(con, table: LoadedTable, header: list[str], raw: str, line_expr: str) -> None:
+def _create_view(
+    con: DuckDBPyConnection, table: LoadedTable, header: list[str], raw: str, line_expr: str
+) -> None:
     position: dict[str, int] = {}
     for i, name in enumerate(header if table.resource.dialect.header else table.columns):
         position.setdefault(name, i)
@@ -370,7 +388,7 @@ def _missing_as_null(col: str, missing: tuple[str, ...]) -> str:
     return f"CASE WHEN list_contains([{values}], {col}) THEN NULL ELSE {col} END"
 
 
-def _create_empty_view(con, resource: Resource) -> None:
+def _create_empty_view(con: DuckDBPyConnection, resource: Resource) -> None:
     cols = ", ".join(f"NULL::VARCHAR AS {quote_ident(f.name)}" for f in resource.fields)
     con.execute(
         f"CREATE OR REPLACE VIEW {quote_ident(resource.name)} AS "

@@ -9,6 +9,7 @@ do not apply; a file DuckDB cannot read as Parquet is reported as ``file-missing
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sticoop.descriptor import Resource
 from sticoop.errors import DataError
@@ -21,10 +22,14 @@ from sticoop.validators.loading import (
     _create_empty_view,
     _create_view,
     _header_findings,
+    row_count,
 )
 
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
-def load_parquet_table(con, resource: Resource, path: Path) -> LoadedTable:
+
+def load_parquet_table(con: DuckDBPyConnection, resource: Resource, path: Path) -> LoadedTable:
     """Check the columns, load the rows as text and create a view named after the table."""
     import duckdb
 
@@ -49,12 +54,12 @@ def load_parquet_table(con, resource: Resource, path: Path) -> LoadedTable:
         con.execute(f"CREATE OR REPLACE TABLE {raw} AS SELECT {cols} FROM {source}")
     except duckdb.Error as exc:
         return _unreadable(con, table, str(exc).splitlines()[0][:200])
-    table.rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
+    table.rows = row_count(con, raw)
     _create_view(con, table, header, f"raw_{resource.name}", "rowid + 2")
     return table
 
 
-def _unreadable(con, table: LoadedTable, detail: str) -> LoadedTable:
+def _unreadable(con: DuckDBPyConnection, table: LoadedTable, detail: str) -> LoadedTable:
     table.state = UNUSABLE
     table.finding("file-missing", f"cannot read {table.file} as Parquet: {detail}")
     _create_empty_view(con, table.resource)

@@ -15,6 +15,7 @@ from sticoop.contribute.reader import read_contribution
 from sticoop.contribute.state import PackageState
 from sticoop.descriptor import Package, load_package
 from sticoop.errors import ContributionError
+from sticoop.validators.findings import Finding
 
 ENTITY_TABLES = ("events", "agreements", "parties", "sources")
 
@@ -108,7 +109,7 @@ def _validate_copy(pkg: Package, new_bytes: dict[str, bytes], state: PackageStat
     return [line for severity, line in described if severity != "error"]
 
 
-def _describe(finding, state: PackageState) -> str:
+def _describe(finding: Finding, state: PackageState) -> str:
     """A finding, placed in the contribution file and record it comes from when it can be."""
     where = f"{finding.table}" if finding.table else "package"
     first = (finding.record_id or "").split("/")[0]

@@ -136,7 +136,9 @@ def record_keys(pkg: Package, section: str) -> list[str]:
     return ["id", *columns, *lists, *extra]
 
 
-def _record(path: str, section: str, raw: object, pkg: Package, problems: Problems):
+def _record(
+    path: str, section: str, raw: object, pkg: Package, problems: Problems
+) -> Record | None:
     table, id_column, lists = RECORDS[section]
     if not isinstance(raw, dict):
         problems.add(path, "expected a mapping of keys to values")
