@@ -47,13 +47,17 @@ class CsvFormatError(DataError):
 
     code = "csv-unparseable"
 
-    def __init__(self, path: Path | str, message: str, *, line: int | None = None) -> None:
+    def __init__(
+        self, path: Path | str, message: str, *, line: int | None = None, rule: str | None = None
+    ) -> None:
         shown = display_path(Path(path))
         where = f"{shown}:{line}" if line is not None else shown
-        super().__init__(f"{where}: {message}", hint=_HINT)
+        tag = f" [{rule}]" if rule else ""
+        super().__init__(f"{where}: {message}{tag}", hint=_HINT)
         self.path = Path(path)
         self.line = line
         self.reason = message
+        self.rule = rule  # the code validate reports for the same problem (validators.rules)
 
 
 class FormatProblems(DataError):
@@ -204,9 +208,11 @@ def read_bytes(path: Path) -> bytes:
         with os.fdopen(open_regular(path), "rb") as fh:
             return fh.read()
     except FileNotFoundError:
-        raise CsvFormatError(path, "file does not exist") from None
+        raise CsvFormatError(path, "file does not exist", rule="file-missing") from None
     except UnreadableResource as exc:
-        raise CsvFormatError(path, f"is {exc.kind.value}, not a file") from None
+        raise CsvFormatError(
+            path, f"is {exc.kind.value}, not a file", rule="file-not-regular"
+        ) from None
     except OSError as exc:
         raise CsvFormatError(path, f"cannot read: {exc.strerror}") from None
 
@@ -216,7 +222,9 @@ def canonicalize(data: bytes, res: Resource, path: Path) -> tuple[list[str], lis
     text = decode(data, path)
     records = parse_records(text, path)
     if not records:
-        raise CsvFormatError(path, "file is empty: it needs at least a header row", line=1)
+        raise CsvFormatError(
+            path, "file is empty: it needs at least a header row", line=1, rule="file-empty"
+        )
     (header_line, raw_header), body = records[0], records[1:]
     header = [clean_cell(name) for name in raw_header]
     order = column_order(header, body, res, path, header_line)
@@ -224,7 +232,10 @@ def canonicalize(data: bytes, res: Resource, path: Path) -> tuple[list[str], lis
     for line, raw in body:
         if len(raw) != len(header):
             raise CsvFormatError(
-                path, f"row has {len(raw)} cells, the header has {len(header)}", line=line
+                path,
+                f"row has {len(raw)} cells, the header has {len(header)}",
+                line=line,
+                rule="row-width",
             )
         row = [clean_cell(raw[i]) for i in order]
         if any(row):
@@ -238,7 +249,12 @@ def decode(data: bytes, path: Path) -> str:
     """UTF-8 text of DATA without a BOM; NUL bytes and invalid UTF-8 are refused, never guessed."""
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise CsvFormatError(path, "contains NUL bytes: not a text CSV", line=_line_at(data, nul))
+        raise CsvFormatError(
+            path,
+            "contains NUL bytes: not a text CSV",
+            line=_line_at(data, nul),
+            rule="binary-file",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -247,6 +263,7 @@ def decode(data: bytes, path: Path) -> str:
             path,
             f"not valid UTF-8 (byte 0x{bad}); re-save the file as 'CSV UTF-8'",
             line=_line_at(data, exc.start),
+            rule="encoding-invalid",
         ) from None
     return text.removeprefix(BOM)
 
@@ -266,7 +283,9 @@ def parse_records(text: str, path: Path) -> list[tuple[int, Row]]:
                 records.append((start, raw))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise CsvFormatError(path, f"cannot parse CSV: {exc}", line=start) from None
+        raise CsvFormatError(
+            path, f"cannot parse CSV: {exc}", line=start, rule="csv-syntax"
+        ) from None
     finally:
         csv.field_size_limit(previous_limit)
     return records
@@ -281,17 +300,30 @@ def column_order(
     """
     dupes = sorted({n for n in header if header.count(n) > 1 and n})
     if dupes:
-        raise CsvFormatError(path, f"duplicate column names: {', '.join(dupes)}", line=line)
+        raise CsvFormatError(
+            path,
+            f"duplicate column names: {', '.join(dupes)}",
+            line=line,
+            rule="header-duplicate-column",
+        )
     known = set(res.field_names)
     unknown = [n for i, n in enumerate(header) if n not in known and not _blank_column(body, i, n)]
     if unknown:
         shown = ", ".join(repr(n) for n in unknown)
         raise CsvFormatError(
-            path, f"columns not in the descriptor for {res.name!r}: {shown}", line=line
+            path,
+            f"columns not in the descriptor for {res.name!r}: {shown}",
+            line=line,
+            rule="header-unknown-column",
         )
     missing = [n for n in res.field_names if n not in header]
     if missing:
-        raise CsvFormatError(path, f"header lacks columns: {', '.join(missing)}", line=line)
+        raise CsvFormatError(
+            path,
+            f"header lacks columns: {', '.join(missing)}",
+            line=line,
+            rule="header-missing-column",
+        )
     return [header.index(n) for n in res.field_names]
 
 

@@ -103,8 +103,7 @@ def load_table(
     while DuckDB loaded the previous table); otherwise the file is scanned here. HOUSE applies
     our data model's file rules on top of the Table Schema's.
     """
-    table = LoadedTable(resource, display_path(path), house=house)
-    header, scan = _check_file(table, path, scanned if scanned is not None else scan_or_error(path))
+    table, header, scan = inspect_file(resource, path, scanned, house)
     if header is not None and scan is not None:
         width = len(header)
         raw = f"raw_{resource.name}"
@@ -121,6 +120,22 @@ def load_table(
     else:
         _create_empty_view(con, resource)
     return table
+
+
+def inspect_file(
+    resource: Resource,
+    path: Path,
+    scanned: FileScan | OSError | None = None,
+    house: bool = True,
+) -> tuple[LoadedTable, list[str] | None, FileScan | None]:
+    """The one inspection of a table's file: the byte scan (``filescan``: encoding, NUL, BOM,
+    line endings, NFC, blank lines, line length) and the file and header findings it gives,
+    with the codes of ``validators.rules``. Returns the table holding the findings and its
+    state, the parsed header and the scan (Nones when the file is unusable). SCANNED: the
+    result of ``scan_or_error(path)`` when computed ahead."""
+    table = LoadedTable(resource, display_path(path), house=house)
+    header, scan = _check_file(table, path, scanned if scanned is not None else scan_or_error(path))
+    return table, header, scan
 
 
 def _check_file(
@@ -158,7 +173,7 @@ def _check_file(
             line=1,
         )
         return None, None
-    _header_findings(table, header)
+    header_findings(table, header)
     return (header, scan) if table.state != UNUSABLE else (None, None)
 
 
@@ -196,7 +211,9 @@ def _file_findings(table: LoadedTable, scan: FileScan) -> None:
         table.finding("not-nfc", "text is not Unicode NFC; normalise it (sticoop fmt)", line=line)
 
 
-def _header_findings(table: LoadedTable, header: list[str]) -> None:
+def header_findings(table: LoadedTable, header: list[str]) -> None:
+    """Add to TABLE the findings of HEADER against its descriptor's columns (delimiter,
+    duplicate, unknown, missing columns, order); ``sticoop sql`` refuses with the same."""
     expected = table.resource.field_names
     others = set(";\t|,") - {table.resource.dialect.delimiter}
     if len(header) == 1 and len(expected) > 1 and any(d in header[0] for d in others):

@@ -21,7 +21,7 @@ from sticoop.validators.loading import (
     LoadedTable,
     _create_empty_view,
     _create_view,
-    _header_findings,
+    header_findings,
     row_count,
 )
 
@@ -39,7 +39,7 @@ def load_parquet_table(con: DuckDBPyConnection, resource: Resource, path: Path) 
     except DataError as exc:
         return _unreadable(con, table, exc.message.split(" as Parquet: ", 1)[-1])
     header = [name for name, _ in described]
-    _header_findings(table, header)
+    header_findings(table, header)
     if table.state == UNUSABLE:
         _create_empty_view(con, resource)
         return table
