@@ -221,9 +221,17 @@ def load_package(
     """
     from sticoop.descriptor_source import read_descriptor_file
 
-    if writable:
-        path = Path.cwd() if path is None else path
-    descriptor_path = resolve_descriptor(path)
+    if writable and path is None:
+        try:
+            descriptor_path = resolve_descriptor(Path.cwd())
+        except UsageError as exc:
+            raise UsageError(
+                exc.message,
+                hint="run it in the package's folder or pass its path; commands that write "
+                "never use the dataset installed with sticoop",
+            ) from None
+    else:
+        descriptor_path = resolve_descriptor(path)
     if writable and _is_installed_copy(descriptor_path):
         raise UsageError(
             f"{descriptor_path}: the dataset installed with sticoop is not written to",
