@@ -26,6 +26,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tests/typecheck.py
 
 generate: $(STAMP)
 	$(BIN)/sticoop generate

@@ -4,16 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from sticoop.cli.app import app
-
-cache_app = typer.Typer(
-    name="cache",
-    help="List or clear the releases 'sticoop download' keeps (STICOOP_CACHE_DIR overrides "
-    "the folder).",
-    no_args_is_help=True,
-)
-app.add_typer(cache_app, name="cache")
-
 
 def _size(n: int) -> str:
     """N bytes for people: 812 B, 19.6 KiB, 1.2 MiB."""
@@ -25,7 +15,6 @@ def _size(n: int) -> str:
     return f"{value:.1f} {units[0]}"
 
 
-@cache_app.command("list")
 def cache_list() -> None:
     """List the cached files with their sizes, by package and version, and the total."""
     from sticoop.release.cache import list_cache, user_cache_dir
@@ -40,7 +29,6 @@ def cache_list() -> None:
     typer.echo(f"{len(files)} file(s), {_size(total)}")
 
 
-@cache_app.command("clear")
 def cache_clear() -> None:
     """Delete every cached release (files of the cache's layout only; nothing else)."""
     from sticoop.release.cache import clear_cache, user_cache_dir

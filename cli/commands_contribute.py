@@ -7,12 +7,9 @@ from typing import Annotated
 
 import typer
 
-from sticoop.cli.app import app
-
 KINDS = ("event", "agreement")
 
 
-@app.command()
 def new(
     kind: Annotated[str, typer.Argument(help="What to record: event or agreement.")],
 ) -> None:
@@ -28,7 +25,6 @@ def new(
     typer.echo(template(kind), nl=False)
 
 
-@app.command()
 def add(
     files: Annotated[
         list[Path], typer.Argument(help="Contribution files (YAML), added in this order.")

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from sticoop.cli.app import app
+from sticoop.diff.render import FORMATS
 
-FORMATS = ("text", "json", "markdown")
 Version = Annotated[
     Path,
     typer.Argument(
@@ -19,7 +18,6 @@ Version = Annotated[
 ]
 
 
-@app.command()
 def diff(
     old: Version,
     new: Version,
@@ -44,7 +42,7 @@ def diff(
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     from sticoop.diff import diff_paths
-    from sticoop.release.render import RENDERERS
+    from sticoop.diff.render import RENDERERS
 
     if limit is None:
         limit = None if fmt == "json" else 20

@@ -8,12 +8,10 @@ from typing import Annotated
 
 import typer
 
-from sticoop.cli.app import app
+from sticoop.errors import Interrupted
+from sticoop.release_layout import FORMATS
 
-FORMATS = ("csv", "parquet", "duckdb")
 
-
-@app.command()
 def download(
     version: Annotated[
         str,
@@ -124,14 +122,13 @@ def download(
                 offline=offline,
             )
     except KeyboardInterrupt:
-        typer.echo("interrupted: download stopped, temporary files removed", err=True)
-        raise typer.Exit(130) from None
+        raise Interrupted("download stopped, temporary files removed") from None
     origin = " (from cache)" if result.from_cache else ""
     typer.echo(f"{result.name} {result.version} ({result.fmt}){origin}: {result.path}")
 
 
 def _is_url(text: str) -> bool:
-    from sticoop.remote_package import is_url
+    from sticoop.package_source import is_url
 
     return is_url(text)
 
@@ -170,8 +167,7 @@ def _remote(
                 accept_changes=update,
             )
     except KeyboardInterrupt:
-        typer.echo("interrupted: download stopped, temporary files removed", err=True)
-        raise typer.Exit(130) from None
+        raise Interrupted("download stopped, temporary files removed") from None
     origin = " (from cache)" if result.from_cache else ""
     size = sum(f.bytes for f in result.files)
     typer.echo(

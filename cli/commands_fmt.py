@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from sticoop.cli.app import app
-
 PathArg = Annotated[
     Path | None,
     typer.Argument(
@@ -23,7 +21,6 @@ CheckOpt = Annotated[
 ]
 
 
-@app.command()
 def fmt(path: PathArg = None, check: CheckOpt = False) -> None:
     """Rewrite CSV files in canonical form: UTF-8, NFC, LF, descriptor column order, sorted rows.
 
@@ -35,25 +32,24 @@ def fmt(path: PathArg = None, check: CheckOpt = False) -> None:
     out of the package stops it before any file is changed (exit 1). Ctrl-C or SIGTERM stops
     it (exit 130) without leaving temporary files; those of a killed run are removed.
     """
-    from sticoop.canonical import FormatProblems, display_path, format_files
+    from sticoop.canonical import format_package
     from sticoop.descriptor import load_package
+    from sticoop.errors import Interrupted, Verdict
     from sticoop.interrupts import sigterm_as_interrupt
-    from sticoop.safefiles import check_given_path
+    from sticoop.safefiles import check_given_path, display_path
 
-    target = Path.cwd() if path is None else path
-    check_given_path(target)
+    check_given_path(Path.cwd() if path is None else path)
+    verb = "would reformat" if check else "reformatted"
     try:
         with sigterm_as_interrupt():
-            result = format_files(load_package(target), check=check)
+            changed = format_package(
+                load_package(path, writable=True),
+                check=check,
+                on_change=lambda file: typer.echo(f"{verb} {display_path(file)}"),
+            )
     except KeyboardInterrupt:
-        typer.echo("interrupted: files not yet rewritten are unchanged", err=True)
-        raise typer.Exit(130) from None
-    verb = "would reformat" if check else "reformatted"
-    for changed in result.changed:
-        typer.echo(f"{verb} {display_path(changed)}")
-    if result.problems:
-        raise FormatProblems(result.problems, result.changed)
-    if check and result.changed:
-        raise typer.Exit(1)
-    if not result.changed:
+        raise Interrupted("files not yet rewritten are unchanged") from None
+    if check and changed:
+        raise Verdict(code="not-canonical")
+    if not changed:
         typer.echo("all files already in canonical form")

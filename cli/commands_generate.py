@@ -7,11 +7,9 @@ from typing import Annotated
 
 import typer
 
-from sticoop.cli.app import app
 
-
-@app.command()
 def generate(
+    ctx: typer.Context,
     path: Annotated[
         Path | None,
         typer.Argument(
@@ -24,14 +22,20 @@ def generate(
     ] = False,
 ) -> None:
     """Regenerate docs/cli.md, docs/codebook.md, docs/error-codes.md and load.sql."""
+    from sticoop.cli.reference import cli_generated
+    from sticoop.errors import Verdict
     from sticoop.generate import generate as run
 
-    stale = run(path, check=check)
+    whole_app = ctx.obj.build_app()  # CliContext, given by sticoop.cli.app.main
+    stale = run(path, check=check, extra=cli_generated(whole_app))
     verb = "stale" if check else "written"
     for rel in stale:
         typer.echo(f"{verb}: {rel}")
     if not stale:
         typer.echo("generated files are up to date")
     if check and stale:
-        typer.echo("run 'sticoop generate' to update them", err=True)
-        raise typer.Exit(1)
+        raise Verdict(
+            f"{len(stale)} generated file(s) out of date",
+            code="stale-generated",
+            hint="run 'sticoop generate' to update them",
+        )

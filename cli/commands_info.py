@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from sticoop.cli.app import app
 from sticoop.cli.options import PathArg
 
 
-@app.command()
 def info(path: PathArg = None) -> None:
     """Show the dataset's name, version, location and per-table row counts."""
     from sticoop.info import package_info

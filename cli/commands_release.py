@@ -7,19 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sticoop.cli.app import app
 from sticoop.cli.options import PathArg
 
 if TYPE_CHECKING:
     from sticoop.diff import PackageDiff
     from sticoop.release.check import CheckResult
 
-release_app = typer.Typer(
-    name="release",
-    help="Check, build and index versioned releases of the dataset (see RELEASING.md).",
-    no_args_is_help=True,
-)
-app.add_typer(release_app, name="release")
 
 PreviousOpt = Annotated[
     Path | None,
@@ -71,23 +64,19 @@ def _report(check: CheckResult, diff: PackageDiff, previous: Path | None) -> Non
         typer.echo(f"note: {note}")
 
 
-@release_app.command("check")
 def check(path: PathArg = None, previous: PreviousOpt = None, dist: DistOpt = Path("dist")) -> None:
     """Fail (exit 1) when the version bump is smaller than the changes since the previous
     release require, naming each breaking change (rules: docs/versioning.md)."""
     from sticoop.descriptor import load_package
+    from sticoop.release.build import refuse_if_failed
     from sticoop.release.check import check_package
 
     result, diff, prev = check_package(load_package(path), previous, dist)
     _report(result, diff, prev)
-    if not result.ok:
-        for problem in result.problems:
-            typer.echo(f"error: {problem}", err=True)
-        raise typer.Exit(1)
+    refuse_if_failed(result)  # ReleaseRefused, as 'release build' raises for the same result
     typer.echo("ok")
 
 
-@release_app.command("build")
 def build(
     path: PathArg = None,
     dest: Annotated[Path, typer.Option("--dest", help="Where to write the release.")] = Path(
@@ -107,7 +96,6 @@ def build(
         typer.echo(f"  {info['file']:<48} {info['size']:>12,}  {kind}")
 
 
-@release_app.command("changelog")
 def changelog(
     path: PathArg = None,
     previous: PreviousOpt = None,
@@ -125,7 +113,7 @@ def changelog(
     from sticoop.descriptor import load_package
     from sticoop.release.changelog import insert_section, proposed_section
 
-    pkg = load_package(path)
+    pkg = load_package(path, writable=write)
     section = proposed_section(pkg, previous, dist, date)
     if not write:
         typer.echo(section, nl=False)
@@ -135,7 +123,6 @@ def changelog(
     typer.echo(f"wrote the {pkg.version} section into {target}")
 
 
-@release_app.command("index")
 def index(
     dist: DistOpt = Path("dist"),
     base_url: Annotated[

@@ -7,16 +7,9 @@ from typing import Annotated
 
 import typer
 
-from sticoop.cli.app import app
 from sticoop.cli.options import PathArg
 
-site_app = typer.Typer(
-    help="Build a static website of the dataset.", no_args_is_help=True, rich_markup_mode=None
-)
-app.add_typer(site_app, name="site")
 
-
-@site_app.command("build")
 def build(
     path: PathArg = None,
     dest: Annotated[

@@ -10,18 +10,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sticoop.cli.app import app
+from sticoop.errors import Interrupted
 
 if TYPE_CHECKING:
     import pyarrow
 
     from sticoop.query_output import Rows
 
-query_app = typer.Typer(
-    help="Named queries shipped with sticoop: list them, show their SQL, run them.",
-    no_args_is_help=True,
-)
-app.add_typer(query_app, name="query")
 
 DataOpt = Annotated[
     str | None,
@@ -138,7 +133,6 @@ def emit(table: pyarrow.Table | Rows, fmt: str | None, output: Path | None, max_
             typer.echo(f"({rows} row{'s' if rows != 1 else ''})", err=True)
 
 
-@app.command("sql")
 def sql_command(
     query: Annotated[
         str,
@@ -171,27 +165,37 @@ def sql_command(
     kind = output_format(fmt, output)
     from sticoop.interrupts import sigterm_as_interrupt
 
-    limits = {"timeout": timeout or None, "memory_limit": _memory(memory_limit)}
+    limit, memory = timeout or None, _memory(memory_limit)
     try:
         data = _local_data(data)
         with sigterm_as_interrupt():
             if kind == "parquet":  # text needs no pyarrow (start-up time)
-                table = run_query(text, data=data, params=params, **limits)
+                table: pyarrow.Table | Rows = run_query(
+                    text, data=data, params=params, timeout=limit, memory_limit=memory
+                )
             else:
                 shown = max_rows if kind in LIMITED_FORMATS and output is None else None
-                table = run_query_rows(text, data=data, params=params, max_rows=shown, **limits)
+                table = run_query_rows(
+                    text,
+                    data=data,
+                    params=params,
+                    max_rows=shown,
+                    timeout=limit,
+                    memory_limit=memory,
+                )
     except KeyboardInterrupt:
-        typer.echo("interrupted: the query was stopped", err=True)
-        raise typer.Exit(130) from None
+        raise Interrupted("the query was stopped") from None
     emit(table, fmt, output, max_rows)
 
 
 def _local_data(data: str | None) -> str | None:
     """DATA, or for the URL of a data package the folder it is downloaded to (cached)."""
-    from sticoop.remote_package import ensure_package, is_url
+    from sticoop.package_source import is_url
 
     if data is None or not is_url(data):
         return data
+    from sticoop.remote_package import ensure_package
+
     return str(ensure_package(data, progress=True))
 
 
@@ -204,7 +208,6 @@ def _memory(value: str) -> str:
     return value.strip()
 
 
-@query_app.command("list")
 def list_command() -> None:
     """List the named queries with their parameters."""
     from sticoop.named_queries import list_queries
@@ -219,7 +222,6 @@ def list_command() -> None:
             typer.echo(f"{'':<{width}}    --param {p.name:<{pwidth}}  {need}: {p.description}")
 
 
-@query_app.command("show")
 def show_command(name: Annotated[str, typer.Argument(help="Name of the query.")]) -> None:
     """Print a named query's SQL (with its documentation comment)."""
     from sticoop.named_queries import get_query
@@ -227,7 +229,6 @@ def show_command(name: Annotated[str, typer.Argument(help="Name of the query.")]
     typer.echo(get_query(name).sql, nl=False)
 
 
-@query_app.command("run")
 def run_command(
     name: Annotated[str, typer.Argument(help="Name of the query ('sticoop query list').")],
     param: ParamOpt = None,
@@ -248,6 +249,5 @@ def run_command(
             timeout=timeout or None,
         )
     except KeyboardInterrupt:
-        typer.echo("interrupted: the query was stopped", err=True)
-        raise typer.Exit(130) from None
+        raise Interrupted("the query was stopped") from None
     emit(table, fmt, output, max_rows)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from sticoop.cli.app import app
 from sticoop.cli.options import PathArg
+from sticoop.descriptor import PROFILES
+from sticoop.validators.report import FORMATS
 
-FORMATS = ("text", "json", "github", "markdown", "html")
-PROFILES = ("spec", "house")
 
-
-def _progress_printer():
+def _progress_printer() -> Callable[[str], None] | None:
     """Stage lines on stderr, only when a person watches a terminal (never in pipes or CI)."""
     import sys
     import time
@@ -24,7 +23,6 @@ def _progress_printer():
     return lambda message: typer.echo(f"{time.monotonic() - start:6.1f}s  {message}", err=True)
 
 
-@app.command()
 def validate(
     path: PathArg = None,
     fmt: Annotated[
@@ -53,10 +51,11 @@ def validate(
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     if profile is not None and profile not in PROFILES:
         raise typer.BadParameter(f"choose one of {', '.join(PROFILES)}", param_hint="--profile")
+    from sticoop.errors import Verdict
     from sticoop.validators.engine import validate as run
     from sticoop.validators.report import render
 
     report = run(path, progress=_progress_printer(), profile=profile)
     typer.echo(render(report, fmt, max_errors=max_errors, strict=strict))
     if not report.passed(strict):
-        raise typer.Exit(1)
+        raise Verdict()  # the report above says why

@@ -1,13 +1,22 @@
-"""docs/cli.md: the help text of every command, captured from the app itself."""
+"""docs/cli.md: the help text of every command, captured from the command line itself."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import typer
+
+    from sticoop.descriptor import Package
 
 WIDTH = 100
 
 
-def _command_paths(group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    paths = []
-    for name in sorted(group.commands):
+def _command_paths(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths: list[tuple[str, ...]] = []
+    for name in sorted(getattr(group, "commands", {})):
         sub = group.commands[name]
         paths.append((*prefix, name))
         if hasattr(sub, "commands"):
@@ -15,14 +24,12 @@ def _command_paths(group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]
     return paths
 
 
-def render_cli_reference() -> str:
-    """Markdown with `sticoop --help` and `sticoop COMMAND --help` for every command."""
+def render_cli_reference(app: typer.Typer) -> str:
+    """Markdown with `sticoop --help` and `sticoop COMMAND --help` for every command of APP
+    (the whole ``sticoop`` application)."""
     import typer
     from typer.testing import CliRunner
 
-    from sticoop.cli.app import _register_commands, app
-
-    _register_commands()
     runner = CliRunner()
     lines = [
         "# Command-line reference",
@@ -43,3 +50,8 @@ def render_cli_reference() -> str:
         title = " ".join(("sticoop", *path))
         lines += [f"## `{title}`", "", "```text", result.output.rstrip(), "```", ""]
     return "\n".join(lines)
+
+
+def cli_generated(app: typer.Typer) -> dict[str, Callable[[Package], str]]:
+    """The files generated from the command line APP, for ``generate(extra=...)``."""
+    return {"docs/cli.md": lambda pkg: render_cli_reference(app)}

@@ -25,13 +25,15 @@ import csv
 import io
 import os
 import stat
-import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sticoop.atomic import write_atomic
 from sticoop.descriptor import Package, Resource
-from sticoop.errors import DataError, DescriptorError, EnvironmentProblem
+from sticoop.errors import DataError, DescriptorError
+from sticoop.safefiles import display_path
 from sticoop.validators.cell_rules import EDGE_SPACE
 
 BOM = "\ufeff"
@@ -45,13 +47,17 @@ class CsvFormatError(DataError):
 
     code = "csv-unparseable"
 
-    def __init__(self, path: Path | str, message: str, *, line: int | None = None) -> None:
+    def __init__(
+        self, path: Path | str, message: str, *, line: int | None = None, rule: str | None = None
+    ) -> None:
         shown = display_path(Path(path))
         where = f"{shown}:{line}" if line is not None else shown
-        super().__init__(f"{where}: {message}", hint=_HINT)
+        tag = f" [{rule}]" if rule else ""
+        super().__init__(f"{where}: {message}{tag}", hint=_HINT)
         self.path = Path(path)
         self.line = line
         self.reason = message
+        self.rule = rule  # the code validate reports for the same problem (validators.rules)
 
 
 class FormatProblems(DataError):
@@ -150,7 +156,9 @@ def check_files(pkg: Package) -> None:
             targets[real] = res.name
 
 
-def format_files(pkg: Package, check: bool) -> FormatResult:
+def format_files(
+    pkg: Package, check: bool, on_change: Callable[[Path], None] | None = None
+) -> FormatResult:
     """Bring every table's CSV into canonical form, collecting files that cannot be parsed.
 
     With ``check`` nothing is written. Unparseable files are left untouched. The descriptor
@@ -174,13 +182,18 @@ def format_files(pkg: Package, check: bool) -> FormatResult:
             if not check:
                 write_atomic(path, wanted)
             result.changed.append(path)
+            if on_change is not None:
+                on_change(path)
     return result
 
 
-def format_package(pkg: Package, check: bool) -> list[Path]:
-    """Files that would change (``check``) or were rewritten; raise FormatProblems if any
-    file could not be parsed (after processing all the others)."""
-    result = format_files(pkg, check)
+def format_package(
+    pkg: Package, check: bool, on_change: Callable[[Path], None] | None = None
+) -> list[Path]:
+    """Files that would change (``check``) or were rewritten, each also given to ON_CHANGE as
+    soon as it is done; raise FormatProblems if any file could not be parsed (after
+    processing all the others)."""
+    result = format_files(pkg, check, on_change)
     if result.problems:
         raise FormatProblems(result.problems, result.changed)
     return result.changed
@@ -195,9 +208,11 @@ def read_bytes(path: Path) -> bytes:
         with os.fdopen(open_regular(path), "rb") as fh:
             return fh.read()
     except FileNotFoundError:
-        raise CsvFormatError(path, "file does not exist") from None
+        raise CsvFormatError(path, "file does not exist", rule="file-missing") from None
     except UnreadableResource as exc:
-        raise CsvFormatError(path, f"is {exc.kind.value}, not a file") from None
+        raise CsvFormatError(
+            path, f"is {exc.kind.value}, not a file", rule="file-not-regular"
+        ) from None
     except OSError as exc:
         raise CsvFormatError(path, f"cannot read: {exc.strerror}") from None
 
@@ -207,7 +222,9 @@ def canonicalize(data: bytes, res: Resource, path: Path) -> tuple[list[str], lis
     text = decode(data, path)
     records = parse_records(text, path)
     if not records:
-        raise CsvFormatError(path, "file is empty: it needs at least a header row", line=1)
+        raise CsvFormatError(
+            path, "file is empty: it needs at least a header row", line=1, rule="file-empty"
+        )
     (header_line, raw_header), body = records[0], records[1:]
     header = [clean_cell(name) for name in raw_header]
     order = column_order(header, body, res, path, header_line)
@@ -215,7 +232,10 @@ def canonicalize(data: bytes, res: Resource, path: Path) -> tuple[list[str], lis
     for line, raw in body:
         if len(raw) != len(header):
             raise CsvFormatError(
-                path, f"row has {len(raw)} cells, the header has {len(header)}", line=line
+                path,
+                f"row has {len(raw)} cells, the header has {len(header)}",
+                line=line,
+                rule="row-width",
             )
         row = [clean_cell(raw[i]) for i in order]
         if any(row):
@@ -229,7 +249,12 @@ def decode(data: bytes, path: Path) -> str:
     """UTF-8 text of DATA without a BOM; NUL bytes and invalid UTF-8 are refused, never guessed."""
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise CsvFormatError(path, "contains NUL bytes: not a text CSV", line=_line_at(data, nul))
+        raise CsvFormatError(
+            path,
+            "contains NUL bytes: not a text CSV",
+            line=_line_at(data, nul),
+            rule="binary-file",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -238,6 +263,7 @@ def decode(data: bytes, path: Path) -> str:
             path,
             f"not valid UTF-8 (byte 0x{bad}); re-save the file as 'CSV UTF-8'",
             line=_line_at(data, exc.start),
+            rule="encoding-invalid",
         ) from None
     return text.removeprefix(BOM)
 
@@ -257,7 +283,9 @@ def parse_records(text: str, path: Path) -> list[tuple[int, Row]]:
                 records.append((start, raw))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise CsvFormatError(path, f"cannot parse CSV: {exc}", line=start) from None
+        raise CsvFormatError(
+            path, f"cannot parse CSV: {exc}", line=start, rule="csv-syntax"
+        ) from None
     finally:
         csv.field_size_limit(previous_limit)
     return records
@@ -272,17 +300,30 @@ def column_order(
     """
     dupes = sorted({n for n in header if header.count(n) > 1 and n})
     if dupes:
-        raise CsvFormatError(path, f"duplicate column names: {', '.join(dupes)}", line=line)
+        raise CsvFormatError(
+            path,
+            f"duplicate column names: {', '.join(dupes)}",
+            line=line,
+            rule="header-duplicate-column",
+        )
     known = set(res.field_names)
     unknown = [n for i, n in enumerate(header) if n not in known and not _blank_column(body, i, n)]
     if unknown:
         shown = ", ".join(repr(n) for n in unknown)
         raise CsvFormatError(
-            path, f"columns not in the descriptor for {res.name!r}: {shown}", line=line
+            path,
+            f"columns not in the descriptor for {res.name!r}: {shown}",
+            line=line,
+            rule="header-unknown-column",
         )
     missing = [n for n in res.field_names if n not in header]
     if missing:
-        raise CsvFormatError(path, f"header lacks columns: {', '.join(missing)}", line=line)
+        raise CsvFormatError(
+            path,
+            f"header lacks columns: {', '.join(missing)}",
+            line=line,
+            rule="header-missing-column",
+        )
     return [header.index(n) for n in res.field_names]
 
 
@@ -302,37 +343,6 @@ def encode_rows(header: list[str], rows: list[Row]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace PATH with DATA atomically (temp file in the same directory, then os.replace).
-
-    A symbolic link is followed: its target is replaced, the link stays (``check_files`` has
-    made sure the target is inside the package). The temporary file is named
-    ``.<name>.<pid>.<random>.tmp`` and removed if the write fails or is interrupted (Ctrl-C;
-    SIGTERM too under ``interrupts.sigterm_as_interrupt``); after a SIGKILL the next run
-    removes it (``remove_stale_temporaries``).
-    """
-    path = path.resolve()
-    try:
-        fd, tmp = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise EnvironmentProblem(f"{display_path(path)}: cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise EnvironmentProblem(
-                f"{display_path(path)}: cannot write: {exc.strerror}"
-            ) from None
-        raise
-
-
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -346,7 +356,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_temporaries(pkg: Package) -> list[Path]:
-    """Remove ``.<file>.*.tmp`` files that an interrupted ``write_atomic`` left beside the
+    """Remove ``.<file>.*.tmp`` files that an interrupted ``atomic.write_atomic`` left beside the
     package's CSVs (only regular files, only when the process that made them is gone)."""
     removed = []
     for res in pkg.resources:
@@ -382,14 +392,6 @@ def _repeated(items: list[str]) -> list[str]:
             out.append(item)
         seen.add(item)
     return out
-
-
-def display_path(path: Path) -> str:
-    """PATH relative to the current directory when it lies below it, else as given."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
 
 
 def _blank_column(body: list[tuple[int, Row]], index: int, name: str) -> bool:

@@ -21,6 +21,7 @@ from sticoop.errors import DataError
 
 MAX_LINE = 2 * 1024 * 1024  # DuckDB's default max_line_size: no record may be longer
 _BLOCK = 64 * 1024
+_SMALL_FILE = 16 * 1024 * 1024  # scanned in plain Python up to this size (memory: ~2x)
 _EXCERPT = 60
 _HINT = "run 'sticoop validate' to list every problem of the file"
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
@@ -57,30 +58,52 @@ def _count_lines(path: Path, end: int) -> int:
 
 def check_lines(path: Path, shown: str | None = None, limit: int = MAX_LINE) -> None:
     """Refuse PATH if any line is longer than LIMIT bytes: DuckDB drops such a line, and
-    sometimes the rows after it, without an error. One vectorised pass (numpy over a memory
-    map), then ``check_tail`` for trailing blank lines."""
-    import numpy as np
-
+    sometimes the rows after it, without an error. One pass (in plain Python up to
+    ``_SMALL_FILE`` bytes, numpy over a memory map beyond: its import costs more than a small
+    file's scan), then ``check_tail`` for trailing blank lines."""
     shown = shown or str(path)
     size = path.stat().st_size
     if size > limit:
-        data = np.memmap(path, dtype=np.uint8, mode="r")
-        ends = np.flatnonzero(data == 10)
-        bounds = np.concatenate(([-1], ends, [size]))
-        gaps = np.diff(bounds) - 1
-        too_long = np.flatnonzero(gaps > limit)
-        if too_long.size:
-            index = int(too_long[0])
-            start = int(bounds[index]) + 1
-            head = bytes(data[start : start + _EXCERPT * 4]).decode("utf-8", "replace")
-            del data
+        found = _long_line_small(path, limit) if size <= _SMALL_FILE else _long_line(path, limit)
+        if found is not None:
+            index, head = found
             raise CsvReadError(
                 f"{shown}, line {index + 1}: row does not parse: a line longer than "
                 f'{limit:,} bytes (garbage in the file?): "{excerpt(head)}"',
                 hint=_HINT,
             )
-        del data
     check_tail(path, shown, limit)
+
+
+def _long_line_small(path: Path, limit: int) -> tuple[int, str] | None:
+    """(0-based index, first bytes) of the first line of PATH longer than LIMIT, or None."""
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    if max(map(len, lines)) <= limit:
+        return None
+    index = next(i for i, line in enumerate(lines) if len(line) > limit)
+    start = sum(len(line) + 1 for line in lines[:index])
+    return index, data[start : start + _EXCERPT * 4].decode("utf-8", "replace")
+
+
+def _long_line(path: Path, limit: int) -> tuple[int, str] | None:
+    """``_long_line_small`` for a large file: one vectorised pass over a memory map."""
+    import numpy as np
+
+    size = path.stat().st_size
+    data = np.memmap(path, dtype=np.uint8, mode="r")
+    try:
+        ends = np.flatnonzero(data == 10)
+        bounds = np.concatenate(([-1], ends, [size]))
+        gaps = np.diff(bounds) - 1
+        too_long = np.flatnonzero(gaps > limit)
+        if not too_long.size:
+            return None
+        index = int(too_long[0])
+        start = int(bounds[index]) + 1
+        return index, bytes(data[start : start + _EXCERPT * 4]).decode("utf-8", "replace")
+    finally:
+        del data
 
 
 def check_tail(path: Path, shown: str | None = None, limit: int = MAX_LINE) -> None:
@@ -181,8 +204,8 @@ def csv_error(
     found = _FILE.search(text)
     if found is None or "CSV" not in text:
         return None
-    path = found.group(1).strip()
-    where = shown(path) if shown else path
+    named = found.group(1).strip()
+    where = shown(named) if shown else named
     lines = [line.strip() for line in text.splitlines()]
     line = _LINE.search(text)
     original = _ORIGINAL.search(text)

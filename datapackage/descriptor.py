@@ -22,24 +22,6 @@ from sticoop.errors import DescriptorError, DescriptorProblem, UsageError
 
 DESCRIPTOR_NAME = "datapackage.json"
 DESCRIPTOR_NAMES = (DESCRIPTOR_NAME, "datapackage.yaml", "datapackage.yml")
-KNOWN_TYPES = (
-    "string",
-    "number",
-    "integer",
-    "boolean",
-    "object",
-    "array",
-    "list",
-    "date",
-    "time",
-    "datetime",
-    "year",
-    "yearmonth",
-    "duration",
-    "geopoint",
-    "geojson",
-    "any",
-)
 PROFILES = ("spec", "house")
 ORDERED_TYPES = ("integer", "number", "year", "date", "time", "datetime", "yearmonth")
 LENGTH_TYPES = ("string", "array", "object", "list")
@@ -214,6 +196,12 @@ def resolve_descriptor(path: str | Path | None = None) -> Path:
     return p
 
 
+def _is_installed_copy(descriptor: Path) -> bool:
+    """Whether DESCRIPTOR is the copy of the dataset bundled inside the installed package."""
+    bundled = Path(__file__).resolve().parent / "_bundled"
+    return descriptor.resolve().parent == bundled
+
+
 def _descriptor_in(folder: Path) -> Path | None:
     for name in DESCRIPTOR_NAMES:
         if (folder / name).is_file():
@@ -221,14 +209,34 @@ def _descriptor_in(folder: Path) -> Path | None:
     return None
 
 
-def load_package(path: str | Path | None = None, profile: str | None = None) -> Package:
+def load_package(
+    path: str | Path | None = None, profile: str | None = None, *, writable: bool = False
+) -> Package:
     """Read and check the descriptor at PATH (see ``resolve_descriptor``).
 
-    PROFILE (``spec`` or ``house``) overrides the profile the descriptor opts into.
+    PROFILE (``spec`` or ``house``) overrides the profile the descriptor opts into. WRITABLE
+    is for commands that write into the package (fmt, generate, add, changelog --write): no
+    PATH means the current directory only, never the bundled dataset, and the installed copy
+    of the dataset is refused (UsageError, exit 2).
     """
     from sticoop.descriptor_source import read_descriptor_file
 
-    descriptor_path = resolve_descriptor(path)
+    if writable and path is None:
+        try:
+            descriptor_path = resolve_descriptor(Path.cwd())
+        except UsageError as exc:
+            raise UsageError(
+                exc.message,
+                hint="run it in the package's folder or pass its path; commands that write "
+                "never use the dataset installed with sticoop",
+            ) from None
+    else:
+        descriptor_path = resolve_descriptor(path)
+    if writable and _is_installed_copy(descriptor_path):
+        raise UsageError(
+            f"{descriptor_path}: the dataset installed with sticoop is not written to",
+            hint="run the command in (or pass) a checkout of the dataset",
+        )
     raw = read_descriptor_file(descriptor_path)
     return parse_package(raw, descriptor_path, profile=profile)
 
@@ -285,7 +293,7 @@ class _Builder:
         self.problem(pointer, f"{what} is not supported by sticoop yet", "descriptor-unsupported")
 
     def resource(self, r: dict[str, Any], at: str) -> Resource:
-        name = r.get("name") if isinstance(r.get("name"), str) else ""
+        name = r["name"] if isinstance(r.get("name"), str) else ""
         self._safe_name(name, f"{at}/name", "resource name")
         kind = _resource_kind(r)
         path = self._path(r, at, kind)

@@ -14,6 +14,26 @@ from typing import Any
 
 from sticoop.errors import DescriptorProblem
 
+# The field types of Table Schema (v1 and v2).
+KNOWN_TYPES = (
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "object",
+    "array",
+    "list",
+    "date",
+    "time",
+    "datetime",
+    "year",
+    "yearmonth",
+    "duration",
+    "geopoint",
+    "geojson",
+    "any",
+)
+
 MAX_PROBLEMS = 50
 
 
@@ -75,8 +95,6 @@ def _message(error: Any) -> str:
     value = json.dumps(error.instance, ensure_ascii=False, default=str)
     shown = value if len(value) <= 80 else value[:79] + "…"
     if error.validator == "oneOf" and isinstance(error.instance, dict) and "type" in error.instance:
-        from sticoop.descriptor import KNOWN_TYPES
-
         kind = error.instance.get("type")
         if kind not in KNOWN_TYPES:
             return f"unknown field type {json.dumps(kind)[:60]} (known: {', '.join(KNOWN_TYPES)})"

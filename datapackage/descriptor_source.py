@@ -163,7 +163,7 @@ def _parse_yaml(text: str, where: str) -> Any:
     class _Loader(yaml.SafeLoader):
         """SafeLoader without aliases (no billion-laughs expansion)."""
 
-        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
                 raise yaml.composer.ComposerError(

@@ -57,9 +57,9 @@ from sticoop.release.index import (
     select_artefact,
     select_release,
 )
-from sticoop.release.layout import FORMATS
-from sticoop.release.safezip import MAX_RATIO, check_zip, extract_zip
-from sticoop.release.semver import parse_version
+from sticoop.release_layout import FORMATS
+from sticoop.safezip import MAX_RATIO, check_zip, extract_zip
+from sticoop.semver import parse_version
 
 ZIP_SLACK = 1 << 20  # bytes an archive may unpack to beyond the index's unpacked_size
 

@@ -76,6 +76,22 @@ class DescriptorError(DataError):
         )
 
 
+class Verdict(DataError):
+    """A command's negative verdict, already reported on standard output: invalid data, files
+    that would change, stale generated files (exit 1). A MESSAGE, if any, goes to stderr."""
+
+    def __init__(self, message: str = "", *, code: str = "invalid-data", hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.code = code
+
+
+class Interrupted(SticoopError):
+    """Ctrl-C or SIGTERM stopped the command; the message says what was left (exit 130)."""
+
+    exit_code = 130
+    code = "interrupted"
+
+
 class QueryError(SticoopError):
     """A SQL query failed: syntax error, unknown table, forbidden operation (exit 2)."""
 
@@ -92,6 +108,30 @@ class ReleaseRefused(DataError):
     """A release cannot be built or checked: invalid data or too small a version bump (exit 1)."""
 
     code = "release-refused"
+
+
+class FileProblem(SticoopError):
+    """Base of the archive and file I/O errors of any command (download, diff, release, fmt):
+    a file that cannot be written, an archive that is not safe to unpack (exit 7-8)."""
+
+    exit_code = 7
+    code = "file-problem"
+
+
+class DiskWriteFailure(FileProblem):
+    """A downloaded, unpacked or generated file cannot be written (exit 7)."""
+
+    exit_code = 7
+    code = "disk-write-failure"
+
+
+class UnsafeArchive(FileProblem):
+    """An archive is not a valid zip, or holds a member sticoop will not write: an absolute or
+    escaping path, a link or device, a name clash, nesting too deep, or more data than
+    announced or allowed (exit 8)."""
+
+    exit_code = 8
+    code = "unsafe-archive"
 
 
 class DownloadError(SticoopError):
@@ -134,21 +174,6 @@ class TruncatedDownload(DownloadError):
 
     exit_code = 6
     code = "truncated-download"
-
-
-class DiskWriteFailure(DownloadError):
-    """A downloaded or unpacked file cannot be written (exit 7)."""
-
-    exit_code = 7
-    code = "disk-write-failure"
-
-
-class UnsafeArchive(DownloadError):
-    """An archive holds a member sticoop will not write: an absolute or escaping path, a link or
-    device, a name clash, nesting too deep, or more data than announced or allowed (exit 8)."""
-
-    exit_code = 8
-    code = "unsafe-archive"
 
 
 class IndexInvalid(DownloadError):

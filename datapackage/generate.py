@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from sticoop.atomic import write_atomic
 from sticoop.descriptor import Package, load_package
 
 
@@ -29,20 +28,14 @@ def _load_sql(pkg: Package) -> str:
     return load_sql(pkg)
 
 
-def _cli_reference(pkg: Package) -> str:
-    from sticoop.cli.reference import render_cli_reference
-
-    return render_cli_reference()
-
-
 def _coverage(pkg: Package) -> str:
     from sticoop.coverage import render_coverage
 
     return render_coverage(pkg)
 
 
-GENERATED: dict[str, Callable[[Package], str]] = {
-    "docs/cli.md": _cli_reference,
+Renderer = Callable[[Package], str]
+GENERATED: dict[str, Renderer] = {
     "docs/codebook.md": _codebook,
     "docs/coverage.md": _coverage,
     "docs/error-codes.md": _error_codes,
@@ -50,33 +43,34 @@ GENERATED: dict[str, Callable[[Package], str]] = {
 }
 
 
-def expected_files(pkg: Package) -> dict[str, str]:
-    """Relative path → the content it should have."""
-    return {rel: _terminated(render(pkg)) for rel, render in GENERATED.items()}
+def expected_files(pkg: Package, extra: Mapping[str, Renderer] | None = None) -> dict[str, str]:
+    """Relative path → the content it should have: GENERATED, and EXTRA (files generated
+    outside the library, such as the command line's reference docs/cli.md)."""
+    renderers = {**GENERATED, **(extra or {})}
+    return {rel: _terminated(renderers[rel](pkg)) for rel in sorted(renderers)}
 
 
 def _terminated(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def generate(path: str | Path | None = None, check: bool = False) -> list[str]:
-    """Write (or with CHECK, only compare) the generated files; return those that differ."""
-    pkg = load_package(path)
+def generate(
+    path: str | Path | None = None,
+    check: bool = False,
+    extra: Mapping[str, Renderer] | None = None,
+) -> list[str]:
+    """Write (or with CHECK, only compare) the generated files (and EXTRA ones, see
+    ``expected_files``); return those that differ. The package at PATH (default: the current
+    directory) must be a writable one, never the bundled dataset."""
+    pkg = load_package(path, writable=True)
     stale = []
-    for rel, content in expected_files(pkg).items():
+    for rel, content in expected_files(pkg, extra).items():
         target = pkg.root / rel
         current = target.read_text(encoding="utf-8") if target.is_file() else None
         if current == content:
             continue
         stale.append(rel)
         if not check:
-            _write_atomic(target, content)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, content.encode("utf-8"))
     return stale
-
-
-def _write_atomic(target: Path, content: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(content)
-    os.replace(tmp, target)

@@ -99,6 +99,9 @@ class Watchdog:
 
     def __exit__(self, *exc: object) -> None:
         self._done.set()
+        if self._pipe is not None:
+            with suppress(OSError):
+                self._pipe[1].send(b"\0")  # wake the watcher's select (not a stop signal)
         if self._thread is not None:
             self._thread.join(1.0)
         if self._pipe is not None:

@@ -23,7 +23,6 @@ QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 _PARAM = re.compile(
     r"@param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<text>.*?)\s*(?:\(default:\s*(?P<default>[^)]*)\))?\s*$"
 )
-_USED = re.compile(r"\$([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)
@@ -96,12 +95,6 @@ def get_query(name: str, directory: Path = QUERIES_DIR) -> NamedQuery:
         known = ", ".join(q.name for q in list_queries(directory))
         raise UsageError(f"no named query {name!r}", hint=f"known queries: {known}")
     return parse_query(path)
-
-
-def used_params(sql: str) -> set[str]:
-    """Names of the ``$name`` parameters SQL uses (comments excluded)."""
-    body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
-    return set(_USED.findall(body))
 
 
 def bind_params(query: NamedQuery, given: Mapping[str, Any]) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def _entry(e: dict[str, Any]) -> LockEntry:
 
 def read_lock_source(folder: Path) -> tuple[LockEntry, list[LockEntry]]:
     """(the descriptor or zip, the files) of FOLDER's ``datapackage.lock.json``."""
-    from sticoop.release.layout import unsafe_relative_reason
+    from sticoop.release_layout import unsafe_relative_reason
 
     path = folder / LOCK
     try:

@@ -14,14 +14,7 @@ from typing import Any
 
 from sticoop.descriptor import Field, Resource
 from sticoop.errors import DataError
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
+from sticoop.sql_text import quote_ident, quote_literal
 
 
 def read_parquet_call(path: str | Path) -> str:
@@ -51,7 +44,9 @@ def parquet_columns(path: str | Path, con: Any = None) -> list[tuple[str, str]]:
 def text_expression(field: Field | None, name: str, duck_type: str) -> str:
     """Column NAME (of DuckDB type DUCK_TYPE) as the text a CSV would hold for FIELD."""
     col = quote_ident(name)
-    boolean = field is not None and field.type == "boolean" and duck_type == "BOOLEAN"
+    if field is None:
+        return col
+    boolean = field.type == "boolean" and duck_type == "BOOLEAN"
     if boolean and field.true_values and field.false_values:
         yes, no = quote_literal(field.true_values[0]), quote_literal(field.false_values[0])
         return f"CASE WHEN {col} THEN {yes} WHEN NOT {col} THEN {no} END"

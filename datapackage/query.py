@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from sticoop.descriptor import DESCRIPTOR_NAME, Dialect, Package, load_package
+from sticoop.descriptor import DESCRIPTOR_NAME, Dialect, Package, Resource, load_package
 from sticoop.errors import DataError, QueryError, UsageError
 from sticoop.sandbox import ALLOWED_STATEMENTS, check_read_only, statement_type
 
@@ -49,12 +49,6 @@ class DataSource:
 
     package: Package | None = None
     database: Path | None = None
-
-    @property
-    def label(self) -> str:
-        if self.package is not None:
-            return str(self.package.descriptor_path)
-        return str(self.database)
 
 
 def locate_data(data: str | Path | None = None) -> DataSource:
@@ -109,11 +103,26 @@ def _read_header(path: Path, shown: str, dialect: Dialect) -> list[str]:
     except UnicodeDecodeError as exc:
         bad = first[exc.start : exc.start + 1].hex().upper()
         raise CsvReadError(
-            f"{shown}, line 1: not valid UTF-8 (byte 0x{bad})",
+            f"{shown}, line 1: not valid UTF-8 (byte 0x{bad}) [encoding-invalid]",
             hint="re-save the file as 'CSV UTF-8'; 'sticoop validate' lists every problem",
         ) from None
     line = text.removeprefix("\ufeff").rstrip("\r\n")
     return next(csv.reader([line], **dialect.csv_options()), [])
+
+
+def _header_refusal(res: Resource, path: Path, header: list[str]) -> DataError:
+    """The refusal of a header that differs from RES's columns, named with the code
+    ``validate`` reports (the views read columns by position: any difference is refused)."""
+    from sticoop.validators.loading import LoadedTable, header_findings
+
+    table = LoadedTable(res, str(path))
+    header_findings(table, header)
+    detail = f"{table.findings[0].message} [{table.findings[0].code}]" if table.findings else ""
+    return DataError(
+        f"{path}, line 1: header {','.join(header)!r} does not match the descriptor's "
+        f"columns {','.join(res.field_names)!r}" + (f": {detail}" if detail else ""),
+        hint="run 'sticoop validate'",
+    )
 
 
 def check_headers(pkg: Package) -> None:
@@ -136,11 +145,7 @@ def check_headers(pkg: Package) -> None:
             continue
         header = _read_header(path, str(path), res.dialect)
         if res.dialect.header and header != res.field_names:
-            raise DataError(
-                f"{path}, line 1: header {','.join(header)!r} does not match the descriptor's "
-                f"columns {','.join(res.field_names)!r}",
-                hint="run 'sticoop validate'",
-            )
+            raise _header_refusal(res, path, header)
         check_lines(path, str(path))
 
 

@@ -8,15 +8,13 @@ import datetime as dt
 import decimal
 import io
 import json
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sticoop.errors import EnvironmentProblem, UsageError
+from sticoop.errors import UsageError
 
 if TYPE_CHECKING:
     import pyarrow
@@ -356,36 +354,20 @@ def render(table: pyarrow.Table | Rows, fmt: str, *, width: int | None = None) -
     raise UsageError(f"unknown format {fmt!r}", hint=f"choose one of {_CHOICES}")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_output(table: pyarrow.Table | Rows, path: Path, fmt: str) -> None:
     """Write TABLE to PATH in FMT (a text format, or ``parquet`` from an Arrow table),
     atomically."""
+    from sticoop.atomic import atomic_path
+
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError(f"{path}: directory {directory} does not exist")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise EnvironmentProblem(f"cannot write to {directory}: {exc.strerror}") from None
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(path) as tmp:
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
-            os.close(fd)
             pq.write_table(table, tmp)
         else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
                 fh.write(render(table, fmt))
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise EnvironmentProblem(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)

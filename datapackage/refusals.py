@@ -4,6 +4,10 @@ docs/error-codes.md (``sticoop generate``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sticoop.errors import SticoopError
 
 
 @dataclass(frozen=True)
@@ -127,32 +131,52 @@ def render_refusals() -> str:
     lines += [f"| {code} | {meaning} |" for code, meaning in EXIT_CODES]
     lines += ["", "| command | situation | message | exit |", "|---|---|---|---|"]
     lines += [f"| {r.commands} | {r.situation} | {r.message} | {r.exit_code} |" for r in REFUSALS]
-    lines += ["", *_download_errors(), ""]
+    lines += ["", render_exit_codes()]
     return "\n".join(lines)
 
 
-def _download_errors() -> list[str]:
-    """The download and archive failures, from the error classes themselves."""
-    from sticoop.errors import DownloadError
+# Modules defining errors of their own (subclasses of those of sticoop.errors).
+ERROR_MODULES = ("sticoop.canonical", "sticoop.csvread", "sticoop.interrupts", "sticoop.safefiles")
 
-    classes, todo = [], [DownloadError]
+
+def _error_classes() -> list[type[SticoopError]]:
+    """Every subclass of ``SticoopError``, depth first (the modules that define some outside
+    ``sticoop.errors`` are imported first, so that the table never depends on what happens to
+    be imported)."""
+    import importlib
+
+    for module in ERROR_MODULES:
+        importlib.import_module(module)
+
+    from sticoop.errors import SticoopError
+
+    classes: list[type[SticoopError]] = []
+    todo: list[type[SticoopError]] = [SticoopError]
     while todo:
         cls = todo.pop()
         classes.append(cls)
         todo += cls.__subclasses__()
+    return classes
+
+
+def render_exit_codes() -> str:
+    """Markdown: the exit code and printed code of every library error, from the classes."""
     lines = [
-        "## Download, cache and archive failures",
+        "## Exit codes of every command",
         "",
-        "`sticoop download` and `sticoop cache` name each failure and exit with its own code "
-        "(every refusal is described in [releases.md](releases.md)); `sticoop diff` given an "
-        "unsafe zip exits 8 too.",
+        "Every failure of a command is one of these errors, printed on stderr as "
+        "`error[code]: message` (an interruption as `interrupted: …`) by the one exit path "
+        "of the command line, which exits with its code. A bad option exits 2 too. Download "
+        "failures (3-6, 9) come from `sticoop download` and `sticoop cache`; archive and file "
+        "failures (7-8) from any command that unpacks or writes (`download`, `diff`, "
+        "`release`); every refusal of a download is described in [releases.md](releases.md).",
         "",
         "| exit code | code | meaning |",
         "|---|---|---|",
     ]
-    rows = sorted({(c.exit_code, c.code, _summary(c)) for c in classes if c is not DownloadError})
+    rows = sorted({(c.exit_code, c.code, _summary(c)) for c in _error_classes()[1:]})
     lines += [f"| {exit_code} | `{code}` | {text} |" for exit_code, code, text in rows]
-    return lines
+    return "\n".join(lines) + "\n"
 
 
 def _summary(cls: type) -> str:

@@ -62,12 +62,6 @@ class PackageDownload:
     from_cache: bool
 
 
-def is_url(text: str) -> bool:
-    """True when TEXT names a URL (any scheme) rather than a version or a local path."""
-    scheme = urlsplit(text).scheme if "://" in text or text.lower().startswith("file:") else ""
-    return len(scheme) > 1
-
-
 def check_url(url: str) -> str:
     """URL when it is http(s); UsageError (exit 2) for file:, ftp: and the rest."""
     return check_scheme(url, "refusing to download")
@@ -174,7 +168,7 @@ def _read_raw(path: Path, where: str, yaml: bool) -> dict[str, Any]:
 
 def _zip_descriptor(archive: Path, unpacked: Path, where: str) -> tuple[Path, Path]:
     """Unpack the checked zip ARCHIVE into UNPACKED; (descriptor file, package root)."""
-    from sticoop.release.safezip import check_zip, extract_zip
+    from sticoop.safezip import check_zip, extract_zip
 
     check_zip(archive, MAX_FILE)
     extract_zip(archive, unpacked, MAX_FILE)
@@ -338,7 +332,7 @@ def _previous(dest: Path, cache: Path, sources: list[Source]) -> dict[str, str]:
 
 
 def _default_dest(name: str) -> Path:
-    from sticoop.release.layout import is_safe_name
+    from sticoop.release_layout import is_safe_name
 
     return Path.cwd() / (name if is_safe_name(name) else "datapackage")
 

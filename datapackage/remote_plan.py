@@ -52,7 +52,7 @@ def plan(
 ) -> tuple[dict[str, Any], list[Source]]:
     """The local descriptor (resource paths pointing at local files) and where each file comes
     from. ResourceRefused (exit 9) for a scheme other than http(s) or a path that escapes."""
-    from sticoop.release.layout import unsafe_relative_reason
+    from sticoop.release_layout import unsafe_relative_reason
 
     resources = raw.get("resources")
     if not isinstance(resources, list):

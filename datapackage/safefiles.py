@@ -179,3 +179,11 @@ def check_given_path(path: str | Path, descriptor_name: str = "datapackage.json"
             candidate is not path and kind is not FileKind.FILE
         ):
             raise UnreadableResource(str(candidate), kind)
+
+
+def display_path(path: Path) -> str:
+    """PATH relative to the current directory when it lies below it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

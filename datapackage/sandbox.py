@@ -152,9 +152,9 @@ def config(temp_dir: Path, memory_limit: str | None = None) -> dict[str, Any]:
 
 def apply(con: duckdb.DuckDBPyConnection, allowed_files: Iterable[Path]) -> None:
     """Allow reading only ALLOWED_FILES, no extensions, and lock the configuration."""
-    from sticoop.ddl import literal
+    from sticoop.sql_text import quote_literal
 
-    paths = ", ".join(literal(str(p)) for p in allowed_files)
+    paths = ", ".join(quote_literal(p) for p in allowed_files)
     con.execute("SET enable_progress_bar = false")
     con.execute(f"SET allowed_paths = [{paths}]")
     con.execute("SET allowed_directories = []")

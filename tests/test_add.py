@@ -306,26 +306,21 @@ def test_an_invalid_result_is_refused_with_the_findings(pkg, tmp_path, cli):
 
 
 def test_a_failed_write_leaves_every_file_as_it_was(pkg, tmp_path, monkeypatch):
-    import os
-
-    from sticoop.contribute import apply
-
     before = snapshot(pkg)
-    real_fdopen, calls = os.fdopen, []
+    real_write_bytes, calls = Path.write_bytes, []
 
-    def failing_fdopen(fd, *args, **kwargs):
-        mode = args[0] if args else kwargs.get("mode", "r")
-        if "w" not in mode:  # reads (the canonical reader opens files this way too)
-            return real_fdopen(fd, *args, **kwargs)
-        calls.append(fd)
+    def failing_write_bytes(self, data):
+        if not (self.name.startswith(".") and self.name.endswith(".tmp")):
+            return real_write_bytes(self, data)  # not a temporary file of sticoop.atomic
+        calls.append(self)
         if len(calls) == 3:  # the third table's temp file cannot be written
-            os.close(fd)
             raise OSError(28, "No space left on device")
-        return real_fdopen(fd, *args, **kwargs)
+        return real_write_bytes(self, data)
 
-    monkeypatch.setattr(apply.os, "fdopen", failing_fdopen)
+    monkeypatch.setattr(Path, "write_bytes", failing_write_bytes)
     with pytest.raises(EnvironmentProblem, match="No space left"):
         add_files(pkg, [write(tmp_path, "a.yaml", event_doc())])
+    assert len(calls) == 3
     assert snapshot(pkg) == before
     assert not list((pkg / "resources").glob(".*"))
 

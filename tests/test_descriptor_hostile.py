@@ -253,3 +253,16 @@ def test_special_files_are_named_never_read(tmp_path, kind):
     [finding] = report.findings
     assert finding.code == "file-not-regular"
     assert "SECRET" not in (finding.value or "") + finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"a,b\n1,2\n", b"a,b\n" + b"x" * 40 + b"\n1,2\n", b"h\n" + b"y" * 41, b"\n" * 3 + b"z" * 50],
+)
+def test_both_long_line_scans_agree(tmp_path, body: bytes) -> None:
+    """The plain-Python scan (small files) and the numpy one (large files) find the same line."""
+    from sticoop import csvread
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(body)
+    assert csvread._long_line_small(path, 30) == csvread._long_line(path, 30)

@@ -18,7 +18,7 @@ from release_helpers import (
 )
 
 from sticoop.diff import diff_paths
-from sticoop.release.render import render_text
+from sticoop.diff.render import render_text
 
 
 def _retire(root: Path, table: str, old_id: str, new_id: str, version: str) -> None:

@@ -84,8 +84,9 @@ def test_unparseable_file_is_reported_untouched_and_exits_1(
     code, out, err = run(["fmt"], capsys)
     assert code == 1
     assert out == "reformatted resources/parties.csv\n"
-    assert "error: cannot format 1 file (left untouched)" in err
+    assert "error[fmt-failed]: cannot format 1 file (left untouched)" in err
     assert "resources/sources.csv:2: not valid UTF-8" in err
+    assert "[encoding-invalid]" in err  # the code validate reports for the same file
     assert "Traceback" not in err
     assert sources.read_bytes() == broken
     assert run(["fmt", "--check"], capsys)[0] == 1
@@ -145,3 +146,30 @@ def test_fmt_on_the_bad_input_corpus_repairs_or_refuses_never_worsens(
         assert {f.code for f in validate(path).findings} <= before - REPAIRED
     else:
         assert not before & REPAIRED
+
+
+def test_fmt_and_validate_name_a_problem_with_the_same_code(
+    pkg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each problem fmt refuses carries the code of validators.rules that validate reports."""
+    import json
+
+    sources = pkg / "resources" / "sources.csv"
+    header, rest = sources.read_bytes().split(b"\n", 1)
+    sources.write_bytes(header + b",surplus\n" + rest)
+    code, _, err = run(["fmt", "--check", str(pkg)], capsys)
+    assert code == 1 and "[header-unknown-column]" in err
+    code, out, _ = run(["validate", str(pkg), "--format", "json"], capsys)
+    codes = {f["code"] for f in json.loads(out)["findings"]}
+    assert code == 1 and "header-unknown-column" in codes
+
+
+def test_every_code_fmt_refuses_with_is_registered() -> None:
+    import re
+
+    import sticoop.canonical
+    from sticoop.validators.rules import RULES
+
+    text = Path(sticoop.canonical.__file__).read_text(encoding="utf-8")
+    used = set(re.findall(r'rule="([a-z0-9-]+)"', text))
+    assert used and used <= set(RULES), used - set(RULES)

@@ -171,6 +171,9 @@ def test_mismatched_header_is_reported_as_invalid_data(cli, tmp_path: Path) -> N
     result = cli("sql", "SELECT * FROM sectors", "-d", str(root))
     assert result.exit_code == 1
     assert "sectors.csv, line 1: header" in result.stderr
+    assert "[header-order]" in result.stderr  # the code validate reports for the same header
+    validated = cli("validate", str(root), "--format", "json")
+    assert "header-order" in validated.stdout
 
 
 def test_query_list_show_and_run(cli) -> None:

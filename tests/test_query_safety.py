@@ -67,7 +67,7 @@ def test_refused_with_exit_2_and_nothing_touched(cli, dataset: Path, sql: str) -
     result = cli("sql", sql.format(root=dataset), "--data", str(dataset))
     assert result.exit_code == 2, result
     assert result.stdout == ""
-    assert result.stderr.startswith("error: ")
+    assert result.stderr.startswith("error[query]: ")
     assert "Traceback" not in result.stderr
     assert fingerprint(dataset) == before
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -18,10 +19,18 @@ from sticoop.named_queries import (
     get_query,
     list_queries,
     run_named_query,
-    used_params,
 )
 from sticoop.query import connect, locate_data, read_table, run_query
 from sticoop.views import VIEWS
+
+_USED = re.compile(r"\$([A-Za-z_]\w*)")
+
+
+def used_params(sql: str) -> set[str]:
+    """Names of the ``$name`` parameters SQL uses (comments excluded)."""
+    body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return set(_USED.findall(body))
+
 
 REPO = Path(__file__).resolve().parents[1]
 KREMLIN = "2025-05-10-rus-kremlin-signing"

@@ -17,9 +17,9 @@ from release_helpers import (
 )
 
 from sticoop.descriptor import load_package
+from sticoop.diff.schema import compare_schemas
 from sticoop.errors import UsageError
-from sticoop.release.schema_diff import compare_schemas
-from sticoop.release.semver import bump_level, parse_version
+from sticoop.semver import bump_level, parse_version
 
 
 @pytest.mark.parametrize(

@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 
 from sticoop.canonical import canonical_table_bytes, encode_rows
 from sticoop.descriptor import Package, load_package
+from sticoop.diff.tables import DiffEngine
 from sticoop.release import checksums
 from sticoop.release.checksums import canonical_file_digest, table_checksums
 from sticoop.release.delta import write_delta
 from sticoop.release.files import write_zip
-from sticoop.release.table_diff import DiffEngine
 
 FIELDS = ["item_id", "name", "note"]
 

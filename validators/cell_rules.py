@@ -56,6 +56,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 INTEGER = r"-?[0-9]+"
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 URI = r"https?://[^\s/?#]+[^\s]*"
+EMAIL_RE = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+URI_ANY_RE = r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+"
+UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+BASE64_RE = r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
 
 
 @dataclass(frozen=True)
@@ -172,11 +176,11 @@ def _type_rules(field: Field, house: bool) -> list[CellRule]:
     if house and _house_plain(field):
         return _house_type_rules(field)
     if field.type == "string":
-        from sticoop.validators.typed_sql import string_format_re
-
         pattern = string_format_re(field, house=False)
         code = _FORMAT_CODES.get(field.format)
-        return [CellRule(code, FullMatch(pattern), f"not a valid {field.format}")] if code else []
+        if code is None or pattern is None:
+            return []
+        return [CellRule(code, FullMatch(pattern), f"not a valid {field.format}")]
     code = _TYPE_CODES.get(field.type)
     if code is None:  # any, list: every text is a value
         return []
@@ -195,3 +199,10 @@ def _house_type_rules(field: Field) -> list[CellRule]:
     if field.type == "string" and field.format == "uri":
         return [CellRule("uri-invalid", FullMatch(URI), "not an absolute http(s) URI")]
     return []
+
+
+def string_format_re(field: Field, house: bool) -> str | None:
+    """The full-match pattern of a string format (email, uri, uuid, binary)."""
+    if field.format == "uri":
+        return URI if house else URI_ANY_RE
+    return {"email": EMAIL_RE, "uuid": UUID_RE, "binary": BASE64_RE}.get(field.format)

@@ -53,7 +53,8 @@ PRELUDES = [
 ]
 
 
-def _d(col: str, alias: str = "") -> str:
+def _as_date(col: str, alias: str = "") -> str:
+    """SQL reading text column COL (of table ALIAS) as a DATE, NULL when it is not one."""
     return f"TRY_CAST({alias + '.' if alias else ''}{col} AS DATE)"
 
 
@@ -94,7 +95,7 @@ RULES: list[TableRule] = [
         f"""
         SELECT 'events', __line, 'end_date', event_id, end_date,
                'end_date ' || end_date || ' is before start_date ' || start_date
-        FROM events WHERE {_d("end_date")} < {_d("start_date")}""",
+        FROM events WHERE {_as_date("end_date")} < {_as_date("start_date")}""",
     ),
     TableRule(
         "valid-years-reversed",
@@ -125,16 +126,16 @@ RULES: list[TableRule] = [
                || date_precision
         FROM (SELECT __line, event_id, date_precision, unnest(['start_date', 'end_date']) AS col,
                      unnest([start_date, end_date]) AS val FROM events)
-        WHERE (date_precision = 'month' AND day({_d("val")}) <> 1)
-           OR (date_precision = 'year' AND strftime({_d("val")}, '%m-%d') <> '01-01')
+        WHERE (date_precision = 'month' AND day({_as_date("val")}) <> 1)
+           OR (date_precision = 'year' AND strftime({_as_date("val")}, '%m-%d') <> '01-01')
         UNION ALL
         SELECT 'agreements', __line, 'signed_date', agreement_id, signed_date,
                'a ' || signed_date_precision || '-precision date must be the first day of its '
                || signed_date_precision
         FROM agreements
-        WHERE (signed_date_precision = 'month' AND day({_d("signed_date")}) <> 1)
+        WHERE (signed_date_precision = 'month' AND day({_as_date("signed_date")}) <> 1)
            OR (signed_date_precision = 'year'
-               AND strftime({_d("signed_date")}, '%m-%d') <> '01-01')""",
+               AND strftime({_as_date("signed_date")}, '%m-%d') <> '01-01')""",
     ),
     TableRule(
         "country-required",
@@ -259,8 +260,8 @@ RULES: list[TableRule] = [
                || e.start_date || ' to ' || e.end_date || ')'
         FROM agreements a JOIN events e ON e.event_id = a.event_id
         WHERE a.signed_date_precision = 'day'
-          AND ({_d("signed_date", "a")} < {_d("start_date", "e")}
-               OR {_d("signed_date", "a")} > {_d("end_date", "e")})""",
+          AND ({_as_date("signed_date", "a")} < {_as_date("start_date", "e")}
+               OR {_as_date("signed_date", "a")} > {_as_date("end_date", "e")})""",
     ),
     TableRule(
         "child-event-outside-parent",
@@ -271,8 +272,8 @@ RULES: list[TableRule] = [
                'outside parent event ' || p.event_id || ' (' || p.start_date || ' to '
                || p.end_date || ')'
         FROM events c JOIN events p ON p.event_id = c.parent_event_id
-        WHERE {_d("start_date", "c")} < {_d("start_date", "p")}
-           OR {_d("end_date", "c")} > {_d("end_date", "p")}""",
+        WHERE {_as_date("start_date", "c")} < {_as_date("start_date", "p")}
+           OR {_as_date("end_date", "c")} > {_as_date("end_date", "p")}""",
     ),
     TableRule(
         "party-unused",
@@ -323,10 +324,10 @@ RULES: list[TableRule] = [
         SELECT 'event_parties', l.__line, 'party_id',
                l.event_id || '/' || l.party_id || '/' || l.role, l.party_id,
                'party active until ' || p.active_to_year || ' attends an event in '
-               || year({_d("start_date", "e")})
+               || year({_as_date("start_date", "e")})
         FROM event_parties l JOIN parties p ON p.party_id = l.party_id
              JOIN events e ON e.event_id = l.event_id
-        WHERE TRY_CAST(p.active_to_year AS BIGINT) < year({_d("start_date", "e")})""",
+        WHERE TRY_CAST(p.active_to_year AS BIGINT) < year({_as_date("start_date", "e")})""",
     ),
 ]
 

@@ -106,6 +106,7 @@ def validate(
                 if res.format == "parquet":
                     table = load_parquet_table(con, res, path)
                 else:
+                    assert scan is not None  # a csv table's scan was submitted
                     table = load_table(con, res, path, scan.result(), pkg.house)
                 loaded[res.name] = table
                 report.extend(table.findings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +68,7 @@ class FileScan:
         )
 
 
-def _chunks(path: Path):
+def _chunks(path: Path) -> Iterator[tuple[int, bytes | None]]:
     """Yield (first_line_number, bytes) pieces that end at a line end (except the last);
     (line, None) and stop when a line is longer than MAX_LINE_BYTES."""
     line = 1

@@ -6,15 +6,15 @@ from pathlib import Path
 
 from sticoop.descriptor import Resource
 from sticoop.integrity import file_digest, parse_hash
+from sticoop.safefiles import display_path
 from sticoop.validators.findings import Finding
-from sticoop.validators.loading import display_path
 
 
 def integrity_findings(res: Resource, path: Path) -> list[Finding]:
     """``bytes-mismatch`` / ``hash-mismatch`` when the file differs from its declaration."""
     if (res.bytes is None and res.hash is None) or not path.is_file():
         return []
-    where = {"table": res.name, "file": display_path(path)}
+    table, file = res.name, display_path(path)
     findings = []
     size = path.stat().st_size
     if res.bytes is not None and size != res.bytes:
@@ -23,7 +23,8 @@ def integrity_findings(res: Resource, path: Path) -> list[Finding]:
                 code="bytes-mismatch",
                 message=f"the file has {size:,} bytes; the descriptor declares {res.bytes:,}",
                 value=str(size),
-                **where,
+                table=table,
+                file=file,
             )
         )
     if res.hash is not None:
@@ -36,7 +37,8 @@ def integrity_findings(res: Resource, path: Path) -> list[Finding]:
                     message=f"{algorithm} of the file is {actual}; the descriptor declares "
                     f"{expected}",
                     value=actual,
-                    **where,
+                    table=table,
+                    file=file,
                 )
             )
     return findings

@@ -5,10 +5,15 @@ Every query returns the finding columns ``tbl, line, col, rid, val, msg``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sticoop.descriptor import Field, ForeignKey, Resource
-from sticoop.validators.sql_cells import quote_ident as q
-from sticoop.validators.sql_cells import quote_literal as lit
+from sticoop.sql_text import quote_ident as q
+from sticoop.sql_text import quote_literal as lit
 from sticoop.validators.sql_cells import record_id_sql
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 MAX_DEPTH = 1000
 
@@ -32,7 +37,7 @@ def pk_duplicate_sql(res: Resource) -> str:
         WHERE __line <> first_line"""
 
 
-def pk_may_repeat(con, res: Resource) -> bool:
+def pk_may_repeat(con: DuckDBPyConnection, res: Resource) -> bool:
     """False when RES's primary keys are surely distinct: no two rows (all key parts given)
     share a key hash. Equal keys have equal hashes, so only a repeated hash needs the exact
     (and far slower) ``pk_duplicate_sql``."""
@@ -41,7 +46,7 @@ def pk_may_repeat(con, res: Resource) -> bool:
     return any_repeated(con, f"SELECT hash({pk}) FROM {q(res.name)} WHERE {given}")
 
 
-def any_repeated(con, sql: str) -> bool:
+def any_repeated(con: DuckDBPyConnection, sql: str) -> bool:
     """True when the one UBIGINT column SQL returns holds a value twice (NULLs aside): numpy
     sorts the values, outside the GIL."""
     import numpy as np

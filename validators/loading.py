@@ -9,15 +9,19 @@ records each row's starting line and reports rows of the wrong width.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sticoop.descriptor import MAX_FIELDS, Dialect, Field, Resource
+from sticoop.safefiles import display_path
+from sticoop.sql_text import quote_ident, quote_literal
 from sticoop.validators.filescan import MAX_LINE_BYTES, FileScan, scan_file
 from sticoop.validators.findings import Finding, truncate
-from sticoop.validators.sql_cells import quote_ident, quote_literal
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 OK, DEGRADED, UNUSABLE = "ok", "degraded", "unusable"
 BATCH = 100_000
@@ -41,16 +45,19 @@ class LoadedTable:
     skip_rules: frozenset[str] = frozenset()  # cell rules the file scan proved unnecessary
     house: bool = True  # our data model's file rules apply (NFC, LF, no BOM, no blank line)
 
-    def finding(self, code: str, message: str, **where: object) -> None:
+    def finding(
+        self,
+        code: str,
+        message: str,
+        line: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        """Record a finding of this table's file."""
+        where = {"table": self.resource.name, "file": self.file}
         self.findings.append(
-            Finding(code=code, message=message, table=self.resource.name, file=self.file, **where)
+            Finding(code=code, message=message, line=line, column=column, value=value, **where)
         )
-
-
-def display_path(path: Path) -> str:
-    """PATH relative to the working directory when inside it (as CI annotations want)."""
-    rel = os.path.relpath(path.resolve(), Path.cwd().resolve())
-    return rel if not rel.startswith("..") else str(path)
 
 
 def scan_or_error(path: Path | None) -> FileScan | OSError | None:
@@ -63,7 +70,15 @@ def scan_or_error(path: Path | None) -> FileScan | OSError | None:
         return exc
 
 
-def unreadable_table(con, resource: Resource, path: Path, what: str) -> LoadedTable:
+def row_count(con: DuckDBPyConnection, relation: str) -> int:
+    """The number of rows of RELATION (SQL text: a quoted table or view name)."""
+    found = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
+    return int(found[0]) if found else 0
+
+
+def unreadable_table(
+    con: DuckDBPyConnection, resource: Resource, path: Path, what: str
+) -> LoadedTable:
     """The table of a resource whose path is not a regular file inside the package (WHAT it
     is instead: "missing", "a FIFO (named pipe)", ...): never opened, reported as such."""
     table = LoadedTable(resource, display_path(path), state=UNUSABLE)
@@ -76,7 +91,7 @@ def unreadable_table(con, resource: Resource, path: Path, what: str) -> LoadedTa
 
 
 def load_table(
-    con,
+    con: DuckDBPyConnection,
     resource: Resource,
     path: Path,
     scanned: FileScan | OSError | None = None,
@@ -88,8 +103,7 @@ def load_table(
     while DuckDB loaded the previous table); otherwise the file is scanned here. HOUSE applies
     our data model's file rules on top of the Table Schema's.
     """
-    table = LoadedTable(resource, display_path(path), house=house)
-    header, scan = _check_file(table, path, scanned if scanned is not None else scan_or_error(path))
+    table, header, scan = inspect_file(resource, path, scanned, house)
     if header is not None and scan is not None:
         width = len(header)
         raw = f"raw_{resource.name}"
@@ -101,11 +115,27 @@ def load_table(
         else:
             _load_slow(con, raw, path, width, table)
             line_expr = "__line"
-        table.rows = con.execute(f"SELECT count(*) FROM {quote_ident(raw)}").fetchone()[0]
+        table.rows = row_count(con, quote_ident(raw))
         _create_view(con, table, header, raw, line_expr)
     else:
         _create_empty_view(con, resource)
     return table
+
+
+def inspect_file(
+    resource: Resource,
+    path: Path,
+    scanned: FileScan | OSError | None = None,
+    house: bool = True,
+) -> tuple[LoadedTable, list[str] | None, FileScan | None]:
+    """The one inspection of a table's file: the byte scan (``filescan``: encoding, NUL, BOM,
+    line endings, NFC, blank lines, line length) and the file and header findings it gives,
+    with the codes of ``validators.rules``. Returns the table holding the findings and its
+    state, the parsed header and the scan (Nones when the file is unusable). SCANNED: the
+    result of ``scan_or_error(path)`` when computed ahead."""
+    table = LoadedTable(resource, display_path(path), house=house)
+    header, scan = _check_file(table, path, scanned if scanned is not None else scan_or_error(path))
+    return table, header, scan
 
 
 def _check_file(
@@ -143,7 +173,7 @@ def _check_file(
             line=1,
         )
         return None, None
-    _header_findings(table, header)
+    header_findings(table, header)
     return (header, scan) if table.state != UNUSABLE else (None, None)
 
 
@@ -181,7 +211,9 @@ def _file_findings(table: LoadedTable, scan: FileScan) -> None:
         table.finding("not-nfc", "text is not Unicode NFC; normalise it (sticoop fmt)", line=line)
 
 
-def _header_findings(table: LoadedTable, header: list[str]) -> None:
+def header_findings(table: LoadedTable, header: list[str]) -> None:
+    """Add to TABLE the findings of HEADER against its descriptor's columns (delimiter,
+    duplicate, unknown, missing columns, order); ``sticoop sql`` refuses with the same."""
     expected = table.resource.field_names
     others = set(";\t|,") - {table.resource.dialect.delimiter}
     if len(header) == 1 and len(expected) > 1 and any(d in header[0] for d in others):
@@ -246,7 +278,9 @@ def read_csv_sql(
     )
 
 
-def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan, dialect: Dialect) -> bool:
+def _load_fast(
+    con: DuckDBPyConnection, raw: str, path: Path, width: int, scan: FileScan, dialect: Dialect
+) -> bool:
     """Bulk-load with DuckDB; False (and nothing loaded) when the fast path cannot be trusted."""
     if scan.blank.count or dialect.skip_initial_space or dialect.comment_char:
         return False
@@ -256,8 +290,8 @@ def _load_fast(con, raw: str, path: Path, width: int, scan: FileScan, dialect: D
         con.execute(f"CREATE OR REPLACE TABLE {quote_ident(raw)} AS SELECT * FROM {sql}")
     except Exception:  # DuckDB could not parse it at all: let the slow path explain why
         return False
-    rows = con.execute(f"SELECT count(*) FROM {quote_ident(raw)}").fetchone()[0]
-    rejects = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
+    rows = row_count(con, quote_ident(raw))
+    rejects = row_count(con, "reject_errors")
     con.execute("DELETE FROM reject_errors")
     if rejects == 0 and rows == scan.lines - (1 if dialect.header else 0):
         return True
@@ -274,7 +308,7 @@ def _records(path: Path, table: LoadedTable) -> Iterator[tuple[int, list[str]]]:
     dialect = table.resource.dialect
     first = 2 if dialect.header else 1
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, strict=True, **dialect.csv_options())  # type: ignore[call-overload]
+        reader = csv.reader(fh, strict=True, **dialect.csv_options())
         previous = 0
         while True:
             start = previous + 1
@@ -306,7 +340,9 @@ def _blank(table: LoadedTable, line: int) -> None:
         table.finding("blank-row", "the row is empty", line=line)
 
 
-def _load_slow(con, raw: str, path: Path, width: int, table: LoadedTable) -> None:
+def _load_slow(
+    con: DuckDBPyConnection, raw: str, path: Path, width: int, table: LoadedTable
+) -> None:
     import pyarrow as pa
 
     names = [f"c{i}" for i in range(width)] + ["__line"]
@@ -342,8 +378,10 @@ def _load_slow(con, raw: str, path: Path, width: int, table: LoadedTable) -> Non
     flush()
 
 
-def _create_view(con, table: LoadedTable, header: list[str], raw: str, line_expr: str) -> None:
-    position = {}
+def _create_view(
+    con: DuckDBPyConnection, table: LoadedTable, header: list[str], raw: str, line_expr: str
+) -> None:
+    position: dict[str, int] = {}
     for i, name in enumerate(header if table.resource.dialect.header else table.columns):
         position.setdefault(name, i)
     cols = [
@@ -367,7 +405,7 @@ def _missing_as_null(col: str, missing: tuple[str, ...]) -> str:
     return f"CASE WHEN list_contains([{values}], {col}) THEN NULL ELSE {col} END"
 
 
-def _create_empty_view(con, resource: Resource) -> None:
+def _create_empty_view(con: DuckDBPyConnection, resource: Resource) -> None:
     cols = ", ".join(f"NULL::VARCHAR AS {quote_ident(f.name)}" for f in resource.fields)
     con.execute(
         f"CREATE OR REPLACE VIEW {quote_ident(resource.name)} AS "

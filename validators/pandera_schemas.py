@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from functools import reduce
 from pathlib import Path
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from sticoop.descriptor import Field, Resource, load_package
 from sticoop.validators.cell_rules import ISO_DATE, CellRule, cell_rules
@@ -116,7 +116,9 @@ def _checks(field: Field, house: bool) -> list[pa.Check]:
         first = reduce(lambda a, b: a & ~b, earlier, _fails(rule, field.name))
         is_type_rule = rule.code.endswith("-invalid") and rule.code != "enum-invalid"
 
-        def check(data, expr=first, type_rule=is_type_rule):  # bind now, not at call time
+        def check(  # EXPR and TYPE_RULE bound now, not at call time
+            data: Any, expr: pl.Expr = first, type_rule: bool = is_type_rule
+        ) -> pl.LazyFrame:
             typed = data.lazyframe.collect_schema()[data.key] not in (pl.Utf8, pl.String)
             if typed and type_rule:
                 return data.lazyframe.select(pl.lit(True).alias(data.key))

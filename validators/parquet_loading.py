@@ -9,22 +9,27 @@ do not apply; a file DuckDB cannot read as Parquet is reported as ``file-missing
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sticoop.descriptor import Resource
 from sticoop.errors import DataError
 from sticoop.parquet_source import parquet_columns, read_parquet_call, text_expression
+from sticoop.safefiles import display_path
+from sticoop.sql_text import quote_ident
 from sticoop.validators.loading import (
     UNUSABLE,
     LoadedTable,
     _create_empty_view,
     _create_view,
-    _header_findings,
-    display_path,
+    header_findings,
+    row_count,
 )
-from sticoop.validators.sql_cells import quote_ident
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 
-def load_parquet_table(con, resource: Resource, path: Path) -> LoadedTable:
+def load_parquet_table(con: DuckDBPyConnection, resource: Resource, path: Path) -> LoadedTable:
     """Check the columns, load the rows as text and create a view named after the table."""
     import duckdb
 
@@ -34,7 +39,7 @@ def load_parquet_table(con, resource: Resource, path: Path) -> LoadedTable:
     except DataError as exc:
         return _unreadable(con, table, exc.message.split(" as Parquet: ", 1)[-1])
     header = [name for name, _ in described]
-    _header_findings(table, header)
+    header_findings(table, header)
     if table.state == UNUSABLE:
         _create_empty_view(con, resource)
         return table
@@ -49,12 +54,12 @@ def load_parquet_table(con, resource: Resource, path: Path) -> LoadedTable:
         con.execute(f"CREATE OR REPLACE TABLE {raw} AS SELECT {cols} FROM {source}")
     except duckdb.Error as exc:
         return _unreadable(con, table, str(exc).splitlines()[0][:200])
-    table.rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
+    table.rows = row_count(con, raw)
     _create_view(con, table, header, f"raw_{resource.name}", "rowid + 2")
     return table
 
 
-def _unreadable(con, table: LoadedTable, detail: str) -> LoadedTable:
+def _unreadable(con: DuckDBPyConnection, table: LoadedTable, detail: str) -> LoadedTable:
     table.state = UNUSABLE
     table.finding("file-missing", f"cannot read {table.file} as Parquet: {detail}")
     _create_empty_view(con, table.resource)

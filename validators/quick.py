@@ -164,7 +164,7 @@ def _plan(pkg: Package, retirable: dict[str, str]) -> _Plan:
 
 def _load_order(pkg: Package) -> list[Resource]:
     """Referenced tables before the tables referring to them (self-references aside)."""
-    pending, order = list(pkg.resources), []
+    pending, order = list(pkg.resources), list[Resource]()
     while pending:
         done = {r.name for r in order}
         ready = [

@@ -11,9 +11,13 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sticoop.validators.keys import any_repeated
 from sticoop.validators.sql_cells import quote_ident as q
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @dataclass(frozen=True)
@@ -22,14 +26,15 @@ class Check:
     A check that PROVIDES a name (a helper table) makes that name ready when it is done."""
 
     reads: frozenset[str]
-    run: Callable[[object], bool]
+    run: Callable[[duckdb.DuckDBPyConnection], bool]
     provides: str | None = None
 
 
 def query_check(reads: tuple[str, ...] | frozenset[str], sql: str) -> Check:
     """A check finding something when SQL returns a row."""
     return Check(
-        frozenset(reads), lambda cur: bool(cur.execute(f"SELECT EXISTS ({sql})").fetchone()[0])
+        frozenset(reads),
+        lambda cur: bool((cur.execute(f"SELECT EXISTS ({sql})").fetchone() or [0])[0]),
     )
 
 

@@ -58,7 +58,7 @@ def scan_bytes(path: Path) -> tuple[int, bool]:
     buffer = np.zeros(CHUNK + _TAIL + 4, np.uint8)  # + room for zero padding at the end
     newlines, last, plain, carried = 0, 10, True, _TAIL  # starts after 3 zero bytes
     with path.open("rb", buffering=0) as fh:
-        while size := fh.readinto(memoryview(buffer)[carried : carried + CHUNK]):
+        while size := fh.readinto(buffer.data[carried : carried + CHUNK]):
             new = buffer[carried : carried + size]
             count = int(np.count_nonzero(new == 10))
             newlines += count

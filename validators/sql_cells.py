@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import assert_never
 
 from sticoop.descriptor import Field, Resource
 from sticoop.descriptor_values import re2_fullmatch
+from sticoop.sql_text import quote_ident, quote_literal
 from sticoop.validators.cell_rules import ISO_DATE, PLACEHOLDERS, CellRule, cell_rules
 from sticoop.validators.rule_checks import (
     Bound,
@@ -28,20 +30,11 @@ from sticoop.validators.rule_checks import (
 _CLEAN_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.]*")
 
 
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def _literal_list(values: Iterable[object]) -> str:
+    return ", ".join(quote_literal(v) for v in values)
 
 
-def quote_literal(value: object) -> str:
-    """VALUE as a SQL string literal (quotes doubled: nothing it holds can end the string)."""
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _literal_list(values: object) -> str:
-    return ", ".join(quote_literal(v) for v in values)  # type: ignore[union-attr]
-
-
-def member_sql(col: str, values: object) -> str:
+def member_sql(col: str, values: Iterable[object]) -> str:
     """True when COL is one of VALUES, as a list look-up. (DuckDB's in_clause optimizer, which
     engine._duckdb disables, would turn a long list into a join run on every row, even inside
     a CASE branch that skips the row.)"""
@@ -122,8 +115,8 @@ def rule_sql(rule: CellRule, col: str) -> str:
         case TypedOneOf(field):
             from sticoop.descriptor_values import typed_value
 
-            values = ", ".join(sql_literal(typed_value(field, v)) for v in field.enum or ())
-            return f"NOT coalesce(list_contains([{values}], {cast_sql(field, col)}), false)"
+            listed = ", ".join(sql_literal(typed_value(field, v)) for v in field.enum or ())
+            return f"NOT coalesce(list_contains([{listed}], {cast_sql(field, col)}), false)"
         case MinLength(field):
             return f"coalesce({length_sql(field, col)} < {int(field.min_length or 0)}, false)"
         case MaxItems(field):
@@ -170,7 +163,12 @@ def fast_pass_sql(field: Field, col: str) -> str | None:
         return None
     if field.type in ("date", "integer"):
         # Only digits and one leading '-' pass these: no control, space or placeholder.
-        wanted = ("date-invalid", "integer-invalid", "out-of-range", "enum-invalid")
+        wanted: tuple[str, ...] = (
+            "date-invalid",
+            "integer-invalid",
+            "out-of-range",
+            "enum-invalid",
+        )
     elif field.type == "string" and field.pattern and _SAFE_PATTERN.fullmatch(field.pattern):
         if field.format not in ("default", ""):
             return None

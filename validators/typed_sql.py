@@ -11,7 +11,7 @@ from typing import Any
 
 from sticoop.descriptor import Field
 from sticoop.descriptor_values import strftime_pattern
-from sticoop.validators.sql_cells import quote_literal
+from sticoop.sql_text import quote_literal
 
 INTEGER_RE = r"[+-]?[0-9]+"
 NUMBER_RE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
@@ -24,10 +24,6 @@ DURATION_RE = (
     r"(?:T(?:" + _NUM + r"H)?(?:" + _NUM + r"M)?(?:" + _NUM + r"S)?)?"
 )
 GEOPOINT_RE = r"\s*(" + _NUM + r")\s*,\s*(" + _NUM + r")\s*"
-EMAIL_RE = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-URI_ANY_RE = r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+"
-UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-BASE64_RE = r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
 GEOJSON_TYPES = (
     "Point",
     "MultiPoint",
@@ -194,12 +190,3 @@ def length_sql(field: Field, col: str) -> str:
     if field.type == "object":
         return f"try(len(json_keys({col})))"
     return f"length({col})"
-
-
-def string_format_re(field: Field, house: bool) -> str | None:
-    """The full-match pattern of a string format (email, uri, uuid, binary)."""
-    from sticoop.validators.cell_rules import URI
-
-    if field.format == "uri":
-        return URI if house else URI_ANY_RE
-    return {"email": EMAIL_RE, "uuid": UUID_RE, "binary": BASE64_RE}.get(field.format)

@@ -56,14 +56,6 @@ def suspicious_ranges() -> tuple[tuple[int, int], ...]:
     return compute_suspicious()
 
 
-def re2_class(extra: str = r"\x00-\x1f\x7f") -> str:
-    """An RE2 character class of EXTRA plus every suspicious code point."""
-    parts = [extra] + [
-        f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in suspicious_ranges()
-    ]
-    return "[" + "".join(parts) + "]"
-
-
 def table_source() -> str:
     """The text of ``unicode_table.py`` for the running Python."""
     rows = "".join(f"    (0x{a:05X}, 0x{b:05X}),\n" for a, b in compute_suspicious())

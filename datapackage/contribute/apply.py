@@ -4,17 +4,18 @@ then print a diff (dry run) or write every changed table atomically (all files o
 from __future__ import annotations
 
 import difflib
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sticoop.atomic import write_all_atomic
 from sticoop.contribute.build import build
 from sticoop.contribute.reader import read_contribution
 from sticoop.contribute.state import PackageState
 from sticoop.descriptor import Package, load_package
-from sticoop.errors import ContributionError, EnvironmentProblem
+from sticoop.errors import ContributionError
+from sticoop.validators.findings import Finding
 
 ENTITY_TABLES = ("events", "agreements", "parties", "sources")
 
@@ -37,7 +38,7 @@ def add_files(package: str | Path | None, files: list[Path], dry_run: bool = Fal
     Raises ContributionError (nothing written) when a file has problems or when the package
     with the new rows would not validate.
     """
-    pkg = load_package(Path.cwd() if package is None else package)
+    pkg = load_package(package, writable=True)
     state = PackageState.load(pkg)
     for path in files:
         build(read_contribution(path, pkg), state)
@@ -108,7 +109,7 @@ def _validate_copy(pkg: Package, new_bytes: dict[str, bytes], state: PackageStat
     return [line for severity, line in described if severity != "error"]
 
 
-def _describe(finding, state: PackageState) -> str:
+def _describe(finding: Finding, state: PackageState) -> str:
     """A finding, placed in the contribution file and record it comes from when it can be."""
     where = f"{finding.table}" if finding.table else "package"
     first = (finding.record_id or "").split("/")[0]
@@ -131,7 +132,7 @@ def _inside(root: Path, rel: str) -> Path:
 
 
 def _diff(pkg: Package, new_bytes: dict[str, bytes]) -> str:
-    chunks = []
+    chunks: list[str] = []
     for table, data in new_bytes.items():
         path = pkg.csv_path(table)
         old = path.read_bytes().decode("utf-8") if path.is_file() else ""
@@ -147,23 +148,4 @@ def _diff(pkg: Package, new_bytes: dict[str, bytes]) -> str:
 
 def _write_all(pkg: Package, new_bytes: dict[str, bytes]) -> None:
     """Write every table to a temp file beside it, then rename them all (all or none)."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for table, data in new_bytes.items():
-            target = pkg.csv_path(table).resolve()
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            temps.append((tmp, target))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            if target.exists():
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
-    except OSError as exc:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
-        raise EnvironmentProblem(f"cannot write the package: {exc.strerror}") from None
-    except BaseException:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    for tmp, target in temps:
-        os.replace(tmp, target)
+    write_all_atomic({pkg.csv_path(table): data for table, data in new_bytes.items()})

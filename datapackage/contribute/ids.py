@@ -29,8 +29,8 @@ def event_id(values: dict[str, str], partner: str) -> str:
 def partner(parties: list[Link], state: PackageState) -> str:
     """The partner fragment: the first non-Vietnamese country party, else the first
     non-Vietnamese party's country, else an international organisation's short name."""
-    rows = [state.find("parties", link.values["party_id"]) for link in parties]
-    rows = [r for r in rows if r is not None]
+    found = (state.find("parties", link.values["party_id"]) for link in parties)
+    rows = [r for r in found if r is not None]
     for row in rows:
         if row.get("party_type") == "country" and row.get("country_code") not in ("", "VNM"):
             return row["country_code"].lower()

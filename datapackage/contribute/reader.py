@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sticoop.contribute.text import NotScalar, cell
 from sticoop.descriptor import Package
@@ -100,6 +101,7 @@ def read_contribution(path: Path, pkg: Package) -> Contribution:
     if not isinstance(data, dict):
         problems.add("(top level)", f"expected a mapping with keys {', '.join(SECTIONS)}")
         problems.raise_if_any()
+    assert isinstance(data, dict)  # raise_if_any raised otherwise
     for key in data:
         if key not in SECTIONS:
             problems.add(str(key), f"unknown section; expected one of {', '.join(SECTIONS)}")
@@ -108,7 +110,7 @@ def read_contribution(path: Path, pkg: Package) -> Contribution:
     event = None
     if data.get("event") is not None:
         event = _record("event", "event", data["event"], pkg, problems)
-    lists = {}
+    lists: dict[str, list[Any]] = {}
     for section in ("agreements", "parties", "sources"):
         raw = data.get(section)
         if raw is None:
@@ -134,7 +136,9 @@ def record_keys(pkg: Package, section: str) -> list[str]:
     return ["id", *columns, *lists, *extra]
 
 
-def _record(path: str, section: str, raw: object, pkg: Package, problems: Problems):
+def _record(
+    path: str, section: str, raw: object, pkg: Package, problems: Problems
+) -> Record | None:
     table, id_column, lists = RECORDS[section]
     if not isinstance(raw, dict):
         problems.add(path, "expected a mapping of keys to values")

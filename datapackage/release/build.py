@@ -27,7 +27,9 @@ from typing import Any
 
 from sticoop.descriptor import DESCRIPTOR_NAME, Package, load_package
 from sticoop.diff import PackageDiff, summarize
+from sticoop.diff.tables import DiffEngine
 from sticoop.errors import EnvironmentProblem, ReleaseRefused
+from sticoop.package_source import opened_package
 from sticoop.release.changelog import render_section
 from sticoop.release.check import CheckResult, check_diff, resolve_previous
 from sticoop.release.checksums import Checksums, table_checksums
@@ -40,7 +42,8 @@ from sticoop.release.files import (
     write_zip,
     zip_unpacked_size,
 )
-from sticoop.release.layout import (
+from sticoop.release.parquet import parquet_descriptor, write_parquet
+from sticoop.release_layout import (
     CHANGELOG_SECTION,
     RELEASE_JSON,
     SUMS_FILE,
@@ -49,10 +52,7 @@ from sticoop.release.layout import (
     unsafe_name_reason,
     unsafe_relative_reason,
 )
-from sticoop.release.parquet import parquet_descriptor, write_parquet
-from sticoop.release.semver import is_version
-from sticoop.release.sources import opened_package
-from sticoop.release.table_diff import DiffEngine
+from sticoop.semver import is_version
 
 # Files beside datapackage.json that go into the CSV zip when they exist.
 EXTRA_FILES = ("README.md", "CHANGELOG.md", "docs/codebook.md")

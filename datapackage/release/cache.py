@@ -20,8 +20,8 @@ from pathlib import Path
 
 from sticoop.errors import DiskWriteFailure, UsageError
 from sticoop.release.fetch import PART_SUFFIX
-from sticoop.release.layout import is_safe_name
-from sticoop.release.semver import is_version, parse_version
+from sticoop.release_layout import is_safe_name
+from sticoop.semver import is_version, parse_version
 
 APP = "sticoop"
 INDEX_COPY = "releases.json"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sticoop.descriptor import Package
 from sticoop.diff import PackageDiff, TableDiff
+from sticoop.diff.tables import ADDED, CHANGES
 from sticoop.errors import UsageError
 from sticoop.release.files import write_atomic
-from sticoop.release.table_diff import ADDED, CHANGES
 
 HEADER = (
     "# Changelog\n\n"
@@ -119,11 +119,11 @@ def proposed_section(pkg: Package, previous: Path | None, dist: Path, date: str 
     from contextlib import nullcontext
 
     from sticoop.diff import diff_packages
+    from sticoop.package_source import opened_package
     from sticoop.release.check import resolve_previous
     from sticoop.release.checksums import table_checksums
     from sticoop.release.dates import release_date
     from sticoop.release.files import sha256_file
-    from sticoop.release.sources import opened_package
 
     prev = resolve_previous(previous, dist, pkg)
     with opened_package(prev) if prev else nullcontext(None) as old:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sticoop.descriptor import Package
 from sticoop.diff import PackageDiff
-from sticoop.release.layout import find_previous
-from sticoop.release.semver import NONE, bump_level, level_rank, parse_version
+from sticoop.release_layout import find_previous
+from sticoop.semver import NONE, bump_level, level_rank, parse_version
 
 
 @dataclass
@@ -79,7 +79,7 @@ def check_package(
     from contextlib import nullcontext
 
     from sticoop.diff import diff_packages
-    from sticoop.release.sources import opened_package
+    from sticoop.package_source import opened_package
 
     prev = resolve_previous(previous, dist, pkg)
     with opened_package(prev) if prev else nullcontext(None) as old:

@@ -16,9 +16,9 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
+from sticoop.diff.tables import DiffEngine
 from sticoop.errors import EnvironmentProblem
 from sticoop.release.files import arrow_bytes, atomic_output
-from sticoop.release.table_diff import DiffEngine
 
 if TYPE_CHECKING:
     import pyarrow as pa

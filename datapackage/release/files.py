@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from sticoop.errors import EnvironmentProblem, ReleaseRefused
-from sticoop.release.layout import unsafe_relative_reason
+from sticoop.release_layout import unsafe_relative_reason
 
 if TYPE_CHECKING:
     import pyarrow as pa

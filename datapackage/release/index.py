@@ -22,8 +22,8 @@ from urllib.parse import urljoin, urlsplit
 from sticoop.errors import IndexInvalid, UnknownVersion, UsageError
 from sticoop.release.fetch import SCHEMES, check_scheme
 from sticoop.release.files import sha256_file
-from sticoop.release.layout import RELEASE_JSON, release_dir_name, unsafe_name_reason
-from sticoop.release.semver import is_version, parse_version
+from sticoop.release_layout import RELEASE_JSON, release_dir_name, unsafe_name_reason
+from sticoop.semver import is_version, parse_version
 
 INDEX_VERSION = 1
 INDEX_FILE = "releases.json"

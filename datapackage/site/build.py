@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -10,10 +9,9 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sticoop.errors import UsageError
-from sticoop.site import pages
+from sticoop.site import pages, sections
 from sticoop.site.model import SiteData, load
 
 MARKER = ".sticoop-site"  # a folder holding this file may be replaced by a new build
@@ -45,7 +43,7 @@ def build_site(data: str | Path | None, dest: Path, *, repo_root: Path | None = 
     _check_dest(dest)
     site = load(data)
     root = repo_root or _docs_root(site)
-    files = pages.all_files(site, root, build_date())
+    files = all_files(site, root, build_date())
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
@@ -91,9 +89,15 @@ def _write(folder: Path, files: dict[str, str | bytes]) -> None:
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
-def json_for_script(value: Any) -> str:
-    """JSON that is safe inside a script file or element: no '<', '>', '&' or line separators."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, code)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+def all_files(site: SiteData, docs_root: Path | None, date: str) -> dict[str, str | bytes]:
+    """Every file of the site: name relative to the site's root -> content."""
+    b = pages.Builder(site, docs_root, date)
+    sections.home(b)
+    sections.records(b)
+    sections.parties(b)
+    sections.sectors(b)
+    sections.partners(b)
+    sections.listings(b)
+    sections.docs(b)
+    sections.assets(b)
+    return b.files

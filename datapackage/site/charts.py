@@ -53,7 +53,7 @@ def stacked_bars(
         )
     for i, year in enumerate(years):
         x = LEFT + slot * i + (slot - bar) / 2
-        base = TOP + plot_h
+        base: float = TOP + plot_h
         for j, (name, counts) in enumerate(series):
             n = counts.get(year, 0)
             if not n:

@@ -148,7 +148,7 @@ def load(data: str | Path | None) -> SiteData:
     d = SiteData(
         title=str(title),
         version=str(version),
-        descriptor_path=Path(descriptor),
+        descriptor_path=Path(descriptor or "."),
         events={r["event_id"]: r for r in events},
         agreements={r["agreement_id"]: r for r in agreements},
         parties={r["party_id"]: r for r in parties},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from functools import cached_property
@@ -191,17 +192,9 @@ def series_of(counts: dict[str, Counter], names: dict[str, str]) -> list:
     return series
 
 
-def all_files(site: SiteData, docs_root: Path | None, date: str) -> dict[str, str | bytes]:
-    """Every file of the site: name relative to the site's root -> content."""
-    from sticoop.site import sections
-
-    b = Builder(site, docs_root, date)
-    sections.home(b)
-    sections.records(b)
-    sections.parties(b)
-    sections.sectors(b)
-    sections.partners(b)
-    sections.listings(b)
-    sections.docs(b)
-    sections.assets(b)
-    return b.files
+def json_for_script(value: Any) -> str:
+    """JSON that is safe inside a script file or element: no '<', '>', '&' or line separators."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, code)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

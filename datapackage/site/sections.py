@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from sticoop.site import markdown
-from sticoop.site.build import json_for_script
 from sticoop.site.model import file_name
 from sticoop.site.pages import (
     PAGE_SIZE,
@@ -18,6 +17,7 @@ from sticoop.site.pages import (
     WIKIDATA_ID,
     Builder,
     fmt_date,
+    json_for_script,
     series_of,
 )
 
@@ -29,7 +29,7 @@ def home(b: Builder) -> None:
     d = b.d
     by_partner: dict[str, Counter] = defaultdict(Counter)
     by_sector: dict[str, Counter] = defaultdict(Counter)
-    kinds = {"event": Counter(), "agreement": Counter()}
+    kinds: dict[str, Counter[int]] = {"event": Counter(), "agreement": Counter()}
     for (kind, rid), year in sorted(d.years.items(), key=lambda kv: kv[0]):
         if year is None:
             continue
@@ -333,7 +333,7 @@ def _kind_chart(b: Builder, chart_id: str, name: str, records: list[tuple[str, s
 
 def partners(b: Builder) -> None:
     d = b.d
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key in sorted(d.partners, key=lambda k: (d.partners[k].name_en, k)):
         partner = d.partners[key]
         records = [("event", e) for e in partner.events] + [

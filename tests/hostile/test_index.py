@@ -133,7 +133,7 @@ def test_malformed_json_is_refused(site, sandbox, run, body: bytes) -> None:
     site.serve_index(body)
     result = _refused(site, sandbox, run)
     assert result.exit_code == 9, result.stderr
-    assert "error:" in result.stderr
+    assert "error[index-invalid]:" in result.stderr
 
 
 def test_an_index_url_other_than_http_is_a_usage_error(sandbox, run, tmp_path) -> None:

@@ -42,7 +42,7 @@ _JSON_EACH = "lambda f: sticoop_json(f)"
 
 def _json_macro() -> str:
     """A SQL macro rendering text (or NULL) exactly as ``json.dumps(ensure_ascii=False)``."""
-    from sticoop.ddl import literal
+    from sticoop.sql_text import quote_literal as literal
 
     escaped = "x"
     for char, escape in _JSON_ESCAPES:
@@ -60,7 +60,7 @@ Record = dict[str, str | None]
 
 def _concat(pieces: list[str | tuple[str]]) -> str:
     """``concat(...)`` of literal text and (SQL expression,) pieces, adjacent texts merged."""
-    from sticoop.ddl import literal
+    from sticoop.sql_text import quote_literal as literal
 
     out: list[str] = []
     text = ""
@@ -220,7 +220,8 @@ class DiffEngine:
         try:
             self.con.execute(f"CREATE VIEW {view} AS SELECT {columns} FROM {source}")
             # reading the whole file now reports a broken CSV here, not halfway through a diff
-            self._rows[view] = self.con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+            counted = self.con.execute(f"SELECT count(*) FROM {view}").fetchone()
+            self._rows[view] = counted[0] if counted else 0
         except duckdb.Error as exc:
             found = csv_error(exc, files=[path])
             raise found or DataError(f"{path}: cannot read: {exc}") from None
@@ -259,7 +260,8 @@ class DiffEngine:
         pair.one_sided = True
 
     def _join(self, index: int, pair: TablePair) -> None:
-        from sticoop.ddl import ident, literal
+        from sticoop.ddl import ident
+        from sticoop.sql_text import quote_literal as literal
 
         o, n = f"o{index}", f"n{index}"
         join = " AND ".join(f"o.{ident(k)} IS NOT DISTINCT FROM n.{ident(k)}" for k in pair.key)

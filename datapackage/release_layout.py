@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from sticoop import names
-from sticoop.release.semver import Version, is_version, parse_version
+from sticoop.semver import Version, is_version, parse_version
 
 RELEASE_JSON = "release.json"
 SUMS_FILE = "SHA256SUMS"

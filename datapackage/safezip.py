@@ -60,8 +60,8 @@ def _check_member_type(info: zipfile.ZipInfo) -> None:
     mode = info.external_attr >> 16
     kind = stat.S_IFMT(mode)  # 0 when the archiver recorded permissions only
     if info.create_system == 3 and kind and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
-        raise UnsafeArchive(f"archive member {info.filename!r} is {kind}")
+        what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        raise UnsafeArchive(f"archive member {info.filename!r} is {what}")
     if info.flag_bits & 0x1:
         raise UnsafeArchive(f"archive member {info.filename!r} is encrypted")
     if info.compress_type not in _METHODS:

@@ -1,7 +1,7 @@
 """Differences between two versions of the package: schema, records and retired ids.
 
 ``diff_packages`` is what ``sticoop diff``, ``sticoop release check`` and the release build
-share. Record differences come from ``sticoop.release.table_diff`` (DuckDB joins on keys).
+share. Record differences come from ``sticoop.diff.tables`` (DuckDB joins on keys).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sticoop.descriptor import Package
-from sticoop.release.schema_diff import SchemaChange, compare_schemas
-from sticoop.release.semver import NONE, PATCH, max_level
-from sticoop.release.table_diff import ADDED, CHANGES, DiffEngine, RecordChange, TablePair
+from sticoop.diff.schema import SchemaChange, compare_schemas
+from sticoop.diff.tables import ADDED, CHANGES, DiffEngine, RecordChange, TablePair
+from sticoop.semver import NONE, PATCH, max_level
 
 RETIRED_TABLE = "retired_ids"
 
@@ -158,7 +158,7 @@ def diff_paths(old: str | Path, new: str | Path, limit: int | None = None) -> Pa
     Zips are checked (``check_zip``) before anything is unpacked; a descriptor given on the
     command line must be a regular file (a FIFO would block the read).
     """
-    from sticoop.release.sources import opened_package
+    from sticoop.package_source import opened_package
 
     for path in (Path(old), Path(new)):
         _check_source(path)
@@ -166,14 +166,10 @@ def diff_paths(old: str | Path, new: str | Path, limit: int | None = None) -> Pa
         return diff_packages(old_pkg, new_pkg, limit)
 
 
-MAX_RATIO = 200  # CSV text compresses 3-20 times; a zip bomb a thousand times
-_SMALL = 1 << 20  # members below this size are never suspicious
-
-
 def _check_source(path: Path) -> None:
     """Refuse special files (FIFO, device, ...) and check zips, before anything is read."""
     from sticoop.descriptor import DESCRIPTOR_NAME
-    from sticoop.release.layout import csv_zip_in
+    from sticoop.release_layout import csv_zip_in
     from sticoop.safefiles import FileKind, UnreadableResource, inspect_path, require_regular
 
     kind = inspect_path(path, path.parent)
@@ -195,32 +191,18 @@ def _check_source(path: Path) -> None:
 
 
 def check_zip(archive: Path, max_size: int | None = None) -> None:
-    """Check a release zip without unpacking it: safe member names and types (``safezip``),
-    a total size within MAX_SIZE (default: what ``opened_package`` allows) and the free space
-    of the temporary folder, no member compressed more than ``MAX_RATIO`` times (a zip bomb),
-    and a ``datapackage.json``. Raises ``UnsafeArchive`` (exit 8) or ``UsageError``."""
+    """Check a release zip without unpacking it: ``safezip.check_zip`` (safe member names and
+    types, no zip bomb, a total size within MAX_SIZE, default: what ``opened_package``
+    allows), then the free space of the temporary folder and a ``datapackage.json``. Raises
+    ``UnsafeArchive`` (exit 8) or ``UsageError``."""
     import shutil
     import tempfile
-    import zipfile
 
+    from sticoop import safezip
     from sticoop.errors import UnsafeArchive, UsageError
-    from sticoop.release.safezip import check_archive
-    from sticoop.release.sources import MAX_PREVIOUS_SIZE
+    from sticoop.package_source import MAX_PREVIOUS_SIZE
 
-    limit = MAX_PREVIOUS_SIZE if max_size is None else max_size
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            members = check_archive(zf, limit)
-    except zipfile.BadZipFile as exc:
-        raise UnsafeArchive(f"{archive}: not a valid zip archive ({exc})") from None
-    except OSError as exc:
-        raise UsageError(f"{archive}: cannot read: {exc.strerror}") from None
-    for info in members:
-        if info.file_size > _SMALL and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UnsafeArchive(
-                f"{archive}: member {info.filename!r} unpacks to {info.file_size:,} bytes from "
-                f"{info.compress_size:,} (more than {MAX_RATIO} times): a zip bomb?"
-            )
+    members = safezip.check_zip(archive, MAX_PREVIOUS_SIZE if max_size is None else max_size)
     total = sum(info.file_size for info in members)
     free = shutil.disk_usage(tempfile.gettempdir()).free
     if total > free:

@@ -1,4 +1,5 @@
-"""Open a package from a directory, a ``datapackage.json``, a release folder or a zip."""
+"""Open a package from a directory, a ``datapackage.json``, a release folder or a zip; tell
+a URL from a local path."""
 
 from __future__ import annotations
 
@@ -9,10 +10,18 @@ from pathlib import Path
 
 from sticoop.descriptor import DESCRIPTOR_NAME, Package, load_package
 from sticoop.errors import UsageError
-from sticoop.release.layout import csv_zip_in
-from sticoop.release.safezip import extract_zip
+from sticoop.release_layout import csv_zip_in
+from sticoop.safezip import extract_zip
 
 MAX_PREVIOUS_SIZE = 4 << 30  # refuse previous-release zips that unpack to more than 4 GiB
+
+
+def is_url(text: str) -> bool:
+    """True when TEXT names a URL (any scheme) rather than a version or a local path."""
+    from urllib.parse import urlsplit
+
+    scheme = urlsplit(text).scheme if "://" in text or text.lower().startswith("file:") else ""
+    return len(scheme) > 1
 
 
 def _descriptor_under(root: Path, origin: Path) -> Path:

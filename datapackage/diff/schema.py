@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sticoop.descriptor import Field, Package, Resource
-from sticoop.release.semver import MAJOR, MINOR, PATCH
+from sticoop.semver import MAJOR, MINOR, PATCH
 
 _CONSTRAINTS = ("required", "pattern", "minimum", "maximum", "max_length", "format")
 _DOC_KEYS = ("title", "description", "keywords", "sources", "contributors", "homepage")

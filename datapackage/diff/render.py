@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from sticoop.diff import PackageDiff, RetiredId, TableDiff
-from sticoop.release.table_diff import ADDED, CHANGED, CHANGES, REMOVED, RecordChange
+from sticoop.diff.tables import ADDED, CHANGED, CHANGES, REMOVED, RecordChange
 
 _SIGN = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 _WIDTH = 60
@@ -112,4 +112,5 @@ def render_json(diff: PackageDiff) -> str:
     return json.dumps(diff.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
+FORMATS = tuple(RENDERERS)  # the output formats of sticoop diff
