@@ -19,7 +19,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -261,11 +261,11 @@ def _check_and_write(
         sums = table_checksums(pkg)
     refuse_overwrite(pkg, target, sums)
     prev = resolve_previous(previous, dest, pkg)
-    with (
-        opened_package(prev) if prev else nullcontext(None) as old,
-        DiffEngine(old, pkg) as engine,
-    ):
+    rows = {name: int(counted["rows"]) for name, counted in sums.items()}
+    with ExitStack() as stack:
         with timings.phase("diff"):
+            old = stack.enter_context(opened_package(prev)) if prev else None
+            engine = stack.enter_context(DiffEngine(old, pkg, rows))
             diff = summarize(engine, old, pkg, limit=NOTABLE_RECORDS)
         check = check_diff(diff)
         refuse_if_failed(check)
