@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sticoop.descriptor import DESCRIPTOR_NAME, Package
 from sticoop.release.files import write_zip
+from sticoop.release.layout import TABLE_PREFIX
 from sticoop.release.parquet import parquet_descriptor, write_parquet
 
 # Files beside datapackage.json that go into the CSV zip when they exist.
@@ -69,7 +70,7 @@ def parquet_zip_entries(pkg: Package, workdir: Path) -> dict[str, bytes | Path]:
 
 def table_artefact_kind(table: str) -> str:
     """The artefact kind of TABLE's plain Parquet file in release.json and the index."""
-    return f"parquet:{table}"
+    return f"{TABLE_PREFIX}{table}"
 
 
 def write_parquet_release_files(pkg: Package, folder: Path, zip_path: Path) -> dict[str, Path]:
