@@ -30,6 +30,7 @@ class Route:
     length: int | None = None  # the Content-Length to announce (default: len(body))
     hang: bool = False  # accept the request, then say nothing until the server stops
     stop_after: int | None = None  # the first answer sends only this many bytes, then closes
+    ranges: bool = True  # honour Range requests (when the site does)
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Site:
     asked: list[tuple[str, str]] = field(default_factory=list)  # (path, Range header)
     base: str = ""
     max_requests: int = 50  # a test that needs more is looping: 503 beyond this
-    ranges: bool = False  # honour ``Range: bytes=N-``
+    ranges: bool = False  # honour ``Range: bytes=N-`` (on the routes that do)
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def serve_folder(self, folder: Path, prefix: str = "") -> str:
@@ -90,7 +91,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def _send(self, route: Route, asked: str) -> None:
             body, start = route.body, 0
             match = re.fullmatch(r"bytes=(\d+)-", asked)
-            if match and site.ranges and route.status == 200:
+            if match and site.ranges and route.ranges and route.status == 200:
                 start = int(match.group(1))
                 self.send_response(206)
                 self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
