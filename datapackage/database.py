@@ -9,7 +9,6 @@ any release is built. ``keys=True`` declares the keys DuckDB can enforce as well
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -180,33 +179,29 @@ def build_database(
     """
     import duckdb
 
+    from sticoop.release.files import atomic_path
+
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp), config={"memory_limit": MEMORY_LIMIT, **COMPACT})
-        guard = Interruptible(con, cancel)
-        try:
-            guard.check()
-            _execute_all(con, type_statements(pkg))
-            if keys:
-                _load_keyed_tables(con, pkg, guard, workers)
-            else:
-                _load_plain_tables(con, pkg, guard)
-            create_views(con)
-            con.execute("CHECKPOINT")
-        except duckdb.Error as exc:
-            guard.check()
-            raise DataError(
-                f"building {dest.name}: {exc}", hint="run 'sticoop validate' first"
-            ) from None
-        finally:
-            guard.finish()
-            con.close()
-        os.replace(tmp, dest)
+        with atomic_path(dest, companions=(".wal",)) as tmp:
+            con = duckdb.connect(str(tmp), config={"memory_limit": MEMORY_LIMIT, **COMPACT})
+            guard = Interruptible(con, cancel)
+            try:
+                guard.check()
+                _execute_all(con, type_statements(pkg))
+                if keys:
+                    _load_keyed_tables(con, pkg, guard, workers)
+                else:
+                    _load_plain_tables(con, pkg, guard)
+                create_views(con)
+                con.execute("CHECKPOINT")
+            except duckdb.Error as exc:
+                guard.check()
+                raise DataError(
+                    f"building {dest.name}: {exc}", hint="run 'sticoop validate' first"
+                ) from None
+            finally:
+                guard.finish()
+                con.close()
     except OSError as exc:
         raise EnvironmentProblem(f"cannot write {dest}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
