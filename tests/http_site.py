@@ -29,6 +29,7 @@ class Route:
     drip_after: int = 0
     length: int | None = None  # the Content-Length to announce (default: len(body))
     hang: bool = False  # accept the request, then say nothing until the server stops
+    drop: bool = False  # close the connection without answering
     stop_after: int | None = None  # the first answer sends only this many bytes, then closes
     ranges: bool = True  # honour Range requests (when the site does)
 
@@ -80,6 +81,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.send_error(404)
             elif route.hang:
                 site.stopping.wait(HANDLER_TIMEOUT)
+            elif route.drop:
+                self.close_connection = True
             elif route.location is not None:
                 self.send_response(302 if route.status == 200 else route.status)
                 self.send_header("Location", route.location)
