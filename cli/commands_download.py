@@ -23,7 +23,12 @@ def download(
         ),
     ] = "latest",
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help=f"Artefact: {', '.join(FORMATS)}.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Artefact: {', '.join(FORMATS)}, or parquet:TABLE (one table's file).",
+        ),
     ] = "csv",
     dest: Annotated[
         Path | None,
@@ -105,8 +110,10 @@ def download(
             )
         _remote(version, dest, force, quiet, timeout, offline, verify, update)
         return
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt not in FORMATS and not fmt.startswith("parquet:"):
+        raise typer.BadParameter(
+            f"choose one of {', '.join(FORMATS)}, parquet:TABLE", param_hint="--format"
+        )
     from sticoop.download import download_release, terminate_as_interrupt
 
     try:

@@ -77,6 +77,20 @@ def check(path: PathArg = None, previous: PreviousOpt = None, dist: DistOpt = Pa
     typer.echo("ok")
 
 
+BaseUrlOpt = Annotated[
+    str,
+    typer.Option(
+        "--base-url",
+        help="Where the files are published; {version} is replaced by the version "
+        "[default: URLs relative to the index, <name>-<version>/<file>].",
+    ),
+]
+MergeOpt = Annotated[
+    Path | None,
+    typer.Option("--merge", help="A published releases.json to add the new releases to."),
+]
+
+
 def build(
     path: PathArg = None,
     dest: Annotated[Path, typer.Option("--dest", help="Where to write the release.")] = Path(
@@ -84,16 +98,29 @@ def build(
     ),
     previous: PreviousOpt = None,
     date: DateOpt = None,
+    base_url: BaseUrlOpt = "",
+    merge: MergeOpt = None,
+    timings: Annotated[
+        bool, typer.Option("--timings", help="Print each phase's seconds to stderr.")
+    ] = False,
 ) -> None:
     """Validate, check the version, and write DEST/<name>-<version>/: CSV zip, Parquet zip,
-    DuckDB file, delta.jsonl, proposed changelog section, release.json and SHA256SUMS."""
+    DuckDB file, delta.jsonl, proposed changelog section, release.json and SHA256SUMS; then
+    the index DEST/releases.json of every release under DEST (as 'release index' does)."""
     from sticoop.release.build import build_release
+    from sticoop.release.timings import Timings
 
-    result = build_release(path, dest, previous, date)
+    clock = Timings(lambda line: typer.echo(f"timing: {line}", err=True)) if timings else None
+    result = build_release(
+        path, dest, previous, date, base_url=base_url, merge=merge, timings=clock
+    )
     _report(result.check, result.diff, None)
     typer.echo(f"built {result.folder}")
     for kind, info in result.release["artefacts"].items():
         typer.echo(f"  {info['file']:<48} {info['size']:>12,}  {kind}")
+    typer.echo(f"wrote {result.index}")
+    if clock is not None:
+        typer.echo(f"timing: {'total':<20} {clock.total():8.2f} s", err=True)
 
 
 def changelog(
@@ -125,18 +152,8 @@ def changelog(
 
 def index(
     dist: DistOpt = Path("dist"),
-    base_url: Annotated[
-        str,
-        typer.Option(
-            "--base-url",
-            help="Where the files are published; {version} is replaced by the version "
-            "[default: URLs relative to the index, <name>-<version>/<file>].",
-        ),
-    ] = "",
-    merge: Annotated[
-        Path | None,
-        typer.Option("--merge", help="A published releases.json to add the new releases to."),
-    ] = None,
+    base_url: BaseUrlOpt = "",
+    merge: MergeOpt = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Where to write [default: DIST/releases.json]."),

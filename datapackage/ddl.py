@@ -5,26 +5,22 @@ every column as text, then cast (no sniffing). Two shapes share one typed projec
 
 - *views* over ``read_csv`` (lazy: a query reads only the files and columns it needs), used by
   ``sticoop.connect`` and by the committed ``load.sql``;
-- *tables* with primary keys, foreign keys, NOT NULL and CHECK constraints, filled from the
-  CSVs, used by ``build_database`` for the release's ``.duckdb`` file.
+- *tables* with NOT NULL and CHECK constraints (and, in ``ddl_statements``, primary and foreign
+  keys), filled from the CSVs by ``sticoop.database.build_database`` for the release's
+  ``.duckdb`` file.
+
+This module only writes SQL text; ``sticoop.database`` runs it.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sticoop.descriptor import Field, ForeignKey, Package, Resource
-from sticoop.errors import DataError, EnvironmentProblem
+from sticoop.errors import DataError
 from sticoop.views import VIEWS
-
-if TYPE_CHECKING:
-    import duckdb
 
 # DuckDB's reserved keywords (``duckdb_keywords()``, category 'reserved'), fixed here so that
 # generated SQL does not change with the installed DuckDB version.
@@ -57,12 +53,6 @@ _SCALAR_TYPES = {
 }
 _INT32 = 2**31
 _INDENT = "    "
-# build_database's DuckDB buffer pool. Table data beyond it spills to the file, but a table's
-# primary-key index is held whole while it is built (about 450 MB for 3.8 million rows).
-MEMORY_LIMIT = "1GB"
-# The smallest block DuckDB allows (the default is 256 KiB): a file of many small tables, each
-# with its own blocks, is ~10x smaller; the build then checkpoints so the WAL is folded in.
-COMPACT = {"default_block_size": "16384"}
 
 
 def ident(name: str) -> str:
@@ -230,11 +220,14 @@ def enforceable_foreign_keys(pkg: Package, res: Resource) -> list[ForeignKey]:
     return out
 
 
-def create_table_statement(pkg: Package, res: Resource, *, primary_key: bool = True) -> str:
+def create_table_statement(
+    pkg: Package, res: Resource, *, primary_key: bool = True, foreign_keys: bool = True
+) -> str:
     """``CREATE TABLE`` with NOT NULL, CHECK, PRIMARY KEY and FOREIGN KEY constraints.
 
     ``primary_key=False`` leaves the key out, to be added once the table is filled
     (``primary_key_statement``): building the index in bulk is faster than row by row.
+    ``foreign_keys=False`` leaves the foreign keys out.
     """
     lines = []
     for f in res.fields:
@@ -245,7 +238,7 @@ def create_table_statement(pkg: Package, res: Resource, *, primary_key: bool = T
         lines.append(" ".join(parts))
     if res.primary_key and primary_key:
         lines.append(f"PRIMARY KEY ({', '.join(ident(c) for c in res.primary_key)})")
-    for fk in enforceable_foreign_keys(pkg, res):
+    for fk in enforceable_foreign_keys(pkg, res) if foreign_keys else []:
         cols = ", ".join(ident(c) for c in fk.fields)
         refs = ", ".join(ident(c) for c in fk.ref_fields)
         lines.append(f"FOREIGN KEY ({cols}) REFERENCES {ident(fk.resource)} ({refs})")
@@ -313,17 +306,6 @@ def convenience_view_statements(available: Iterable[str] | None = None) -> list[
     return out
 
 
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the convenience views over the tables (or views) named as the descriptor's.
-
-    A view is skipped when a table it reads is absent (a package with other tables).
-    """
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchall()
-    _execute_all(con, convenience_view_statements(row[0] for row in rows))
-
-
 def load_sql(pkg: Package) -> str:
     """The text of ``load.sql``: typed views over ``resources/*.csv`` plus convenience views.
 
@@ -337,193 +319,6 @@ def load_sql(pkg: Package) -> str:
     ]
     body = view_statements(pkg) + convenience_view_statements(pkg.resource_names)
     return "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n"
-
-
-def _execute_all(con: duckdb.DuckDBPyConnection, statements: Iterable[str]) -> None:
-    for statement in statements:
-        con.execute(statement)
-
-
-def _self_keys(res: Resource) -> list[ForeignKey]:
-    return [fk for fk in res.foreign_keys if fk.resource == res.name]
-
-
-def _fill_table(con: duckdb.DuckDBPyConnection, pkg: Package, res: Resource) -> None:
-    """Insert a resource's rows; with self-references, parents before children."""
-    select = typed_select(pkg, res, str(pkg.csv_path(res.name)))
-    name = ident(res.name)
-    self_keys = [fk for fk in _self_keys(res) if fk in enforceable_foreign_keys(pkg, res)]
-    order = ", ".join(ident(c) for c in res.primary_key) or "ALL"
-    if not self_keys:
-        con.execute(f"INSERT INTO {name} {select}\nORDER BY {order}")
-        return
-    stage = ident(f"stage_{res.name}")
-    con.execute(f"CREATE TEMP TABLE {stage} AS {select}")
-    same_row = " AND ".join(f"t.{ident(c)} = s.{ident(c)}" for c in res.primary_key)
-    conditions = [f"NOT EXISTS (SELECT 1 FROM {name} t WHERE {same_row})"]
-    for fk in self_keys:
-        nulls = " OR ".join(f"s.{ident(c)} IS NULL" for c in fk.fields)
-        match = " AND ".join(
-            f"t.{ident(r)} = s.{ident(c)}" for c, r in zip(fk.fields, fk.ref_fields, strict=True)
-        )
-        conditions.append(f"({nulls} OR EXISTS (SELECT 1 FROM {name} t WHERE {match}))")
-    insert = f"INSERT INTO {name} SELECT s.* FROM {stage} s WHERE " + " AND ".join(conditions)
-    pk = ", ".join(f"s.{ident(c)}" for c in res.primary_key)
-    total = con.execute(f"SELECT count(*) FROM {stage}").fetchone()[0]
-    loaded = 0
-    while loaded < total:
-        added = con.execute(f"{insert}\nORDER BY {pk}").fetchone()[0]
-        if added == 0:
-            raise DataError(
-                f"{res.name}: {total - loaded} rows reference rows of the same table that are "
-                "missing or form a cycle",
-                hint="run 'sticoop validate'",
-            )
-        loaded += added
-    con.execute(f"DROP TABLE {stage}")
-
-
-class Cancelled(Exception):
-    """``build_database`` was cancelled (see its ``cancel`` argument)."""
-
-
-class _Cancellation:
-    """The build's connections; once CANCEL is set, whatever runs on them is interrupted and
-    ``check`` raises ``Cancelled``."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, cancel: threading.Event | None) -> None:
-        self.con = con
-        self.cancel = cancel
-        self._lock = threading.Lock()
-        self._open = [con]
-        self._finished = False
-        if cancel is not None:
-            threading.Thread(target=self._watch, daemon=True, name="sticoop-ddl-cancel").start()
-
-    def check(self) -> None:
-        if self.cancel is not None and self.cancel.is_set():
-            raise Cancelled("building the database was cancelled")
-
-    @contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor of its own for a worker thread, interrupted with the rest."""
-        self.check()
-        with self._lock:
-            cur = self.con.cursor()
-            self._open.append(cur)
-        try:
-            yield cur
-        finally:
-            with self._lock:
-                self._open.remove(cur)
-            cur.close()
-
-    def interrupt(self) -> None:
-        with self._lock:
-            if not self._finished:
-                for con in self._open:
-                    con.interrupt()
-
-    def finish(self) -> None:
-        with self._lock:
-            self._finished = True
-
-    def _watch(self) -> None:
-        assert self.cancel is not None
-        while not self._finished:
-            if self.cancel.wait(0.1):
-                self.interrupt()
-                return
-
-
-def _deferred_keys(pkg: Package) -> set[str]:
-    """Tables whose primary key is added after the fill: building the index in bulk is faster
-    than row by row. Tables that foreign keys point at need their key from the start."""
-    referenced = {fk.resource or res.name for res in pkg.resources for fk in res.foreign_keys}
-    return {r.name for r in pkg.resources if r.primary_key and r.name not in referenced}
-
-
-def _load_tables(
-    con: duckdb.DuckDBPyConnection, pkg: Package, guard: _Cancellation, workers: int
-) -> None:
-    """Create every table and fill it: first, one after the other, the tables foreign keys
-    point at (referenced tables first); then the others, WORKERS at a time, on cursors of their
-    own; then, one at a time, the primary keys of the latter, with a checkpoint after each.
-
-    DuckDB checks foreign keys and builds an index on one thread per statement, so the fills
-    that only check keys run side by side; the indexes are built one at a time and written out
-    before the next, so memory holds one of them at a time.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    ordered = table_order(pkg)
-    deferred = _deferred_keys(pkg)
-    for res in ordered:
-        con.execute(create_table_statement(pkg, res, primary_key=res.name not in deferred))
-        _execute_all(con, comment_statements(res, "TABLE"))
-    for res in (r for r in ordered if r.name not in deferred):
-        guard.check()
-        _fill_table(con, pkg, res)
-    leaves = [r for r in ordered if r.name in deferred]
-    leaves.sort(key=lambda r: pkg.csv_path(r.name).stat().st_size, reverse=True)
-
-    def fill(res: Resource) -> None:
-        with guard.cursor() as cur:
-            _fill_table(cur, pkg, res)
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        jobs = [pool.submit(fill, res) for res in leaves]
-        try:
-            for job in jobs:
-                job.result()
-        except BaseException:
-            for job in jobs:
-                job.cancel()
-            guard.interrupt()
-            raise
-    for res in (r for r in ordered if r.name in deferred):
-        guard.check()
-        con.execute(primary_key_statement(res))
-        con.execute("CHECKPOINT")
-
-
-def build_database(
-    pkg: Package, dest: Path, *, workers: int = 2, cancel: threading.Event | None = None
-) -> None:
-    """Write a ``.duckdb`` file with typed tables, keys, comments and the convenience views.
-
-    Written to a temporary file beside ``dest`` and moved into place, so ``dest`` is either the
-    old file or the complete new one. Up to WORKERS tables are filled at a time (see
-    ``_load_tables``). Setting CANCEL interrupts the build, which then raises ``Cancelled``.
-    """
-    import duckdb
-
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        con = duckdb.connect(str(tmp), config={"memory_limit": MEMORY_LIMIT, **COMPACT})
-        guard = _Cancellation(con, cancel)
-        try:
-            _execute_all(con, type_statements(pkg))
-            _load_tables(con, pkg, guard, workers)
-            create_views(con)
-            con.execute("CHECKPOINT")
-        except duckdb.Error as exc:
-            guard.check()
-            raise DataError(
-                f"building {dest.name}: {exc}", hint="run 'sticoop validate' first"
-            ) from None
-        finally:
-            guard.finish()
-            con.close()
-        os.replace(tmp, dest)
-    except OSError as exc:
-        raise EnvironmentProblem(f"cannot write {dest}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
 
 
 def table_names(pkg: Package) -> list[str]:

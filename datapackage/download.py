@@ -57,7 +57,7 @@ from sticoop.release.index import (
     select_artefact,
     select_release,
 )
-from sticoop.release_layout import FORMATS
+from sticoop.release_layout import FORMATS_HELP, is_format, single_file
 from sticoop.safezip import MAX_RATIO, check_zip, extract_zip
 from sticoop.semver import parse_version
 
@@ -290,11 +290,11 @@ def download_release(
     """Fetch release VERSION ('latest' or X.Y.Z) in format FMT and unpack it into DEST.
 
     DEST defaults to ``./<name>-<version>`` (csv), ``./<name>-<version>-parquet`` (parquet) or
-    the current directory (duckdb, a single file). TIMEOUT bounds the whole transfer (index and
-    artefact) in seconds. OFFLINE uses only the cache.
+    the current directory (duckdb or ``parquet:<table>``, a single file). TIMEOUT bounds the
+    whole transfer (index and artefact) in seconds. OFFLINE uses only the cache.
     """
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if not is_format(fmt):
+        raise UsageError(f"unknown format {fmt!r}; choose one of {FORMATS_HELP}")
     if version != "latest":
         parse_version(version)  # UsageError for anything but X.Y.Z
     if not 0 < timeout <= MAX_DEADLINE:
@@ -307,7 +307,7 @@ def download_release(
             name, ver, info, target, hit = _online(
                 version, fmt, index_url(url), root, deadline, progress
             )
-    if fmt == "duckdb":
+    if single_file(fmt):
         path = _install_file(target, dest or Path.cwd(), force)
     else:
         default = dir_name(name, ver) + ("-parquet" if fmt == "parquet" else "")

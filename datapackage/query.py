@@ -181,7 +181,8 @@ def connect(
     import duckdb
 
     from sticoop import sandbox as sb
-    from sticoop.ddl import create_views, view_statements
+    from sticoop.database import create_views
+    from sticoop.ddl import view_statements
 
     source = locate_data(data)
     temp = sb.private_temp_dir() if sandbox else None

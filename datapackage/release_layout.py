@@ -12,6 +12,8 @@ RELEASE_JSON = "release.json"
 SUMS_FILE = "SHA256SUMS"
 CHANGELOG_SECTION = "CHANGELOG-section.md"
 FORMATS = ("csv", "parquet", "duckdb")
+TABLE_PREFIX = "parquet:"  # ``parquet:<table>``: one table's plain Parquet file
+FORMATS_HELP = ", ".join(FORMATS) + f", {TABLE_PREFIX}TABLE"
 _WINDOWS_DEVICES = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
 )
@@ -103,3 +105,17 @@ def csv_zip_in(folder: Path) -> Path | None:
     """The single ``*-csv.zip`` of a release folder, if it holds exactly one."""
     zips = sorted(folder.glob("*-csv.zip"))
     return zips[0] if len(zips) == 1 else None
+
+
+def is_format(fmt: str) -> bool:
+    """Whether FMT names an artefact kind a download may ask for: csv, parquet, duckdb, or
+    ``parquet:<table>`` with a safe table name."""
+    if fmt in FORMATS:
+        return True
+    table = fmt.removeprefix(TABLE_PREFIX)
+    return table != fmt and unsafe_name_reason(table) is None
+
+
+def single_file(fmt: str) -> bool:
+    """Whether the artefact of format FMT is one file installed as it is (not a zip)."""
+    return fmt == "duckdb" or fmt.startswith(TABLE_PREFIX)

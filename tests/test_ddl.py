@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from sticoop.database import build_database
 from sticoop.ddl import (
-    build_database,
     ddl_statements,
     enforceable_foreign_keys,
     ident,
@@ -37,6 +37,15 @@ def pkg() -> Package:
 def built(pkg: Package, tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     dest = tmp_path_factory.mktemp("db") / "sticoop.duckdb"
     build_database(pkg, dest)
+    con = duckdb.connect(str(dest), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def keyed(pkg: Package, tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    dest = tmp_path_factory.mktemp("db") / "keyed.duckdb"
+    build_database(pkg, dest, keys=True)
     con = duckdb.connect(str(dest), read_only=True)
     yield con
     con.close()
@@ -95,9 +104,11 @@ def test_tables_have_types_not_null_and_comments(
         assert res.description in comment
 
 
-def test_tables_have_the_descriptor_keys(pkg: Package, built: duckdb.DuckDBPyConnection) -> None:
+def test_keyed_tables_have_the_descriptor_keys(
+    pkg: Package, keyed: duckdb.DuckDBPyConnection
+) -> None:
     for res in pkg.resources:
-        constraints = built.execute(
+        constraints = keyed.execute(
             "SELECT constraint_type, constraint_column_names, referenced_table, "
             "referenced_column_names FROM duckdb_constraints() WHERE table_name = ? "
             "AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')",
@@ -113,6 +124,22 @@ def test_tables_have_the_descriptor_keys(pkg: Package, built: duckdb.DuckDBPyCon
             if fk.ref_fields == pkg.resource(fk.resource).primary_key
         )
         assert fks == wanted
+
+
+def test_release_tables_have_no_key_indexes(
+    pkg: Package, built: duckdb.DuckDBPyConnection, keyed: duckdb.DuckDBPyConnection
+) -> None:
+    # keys are the validator's (a release is built from valid data only): no ART index in the
+    # release's file, the same rows as with the keys
+    keys = built.execute(
+        "SELECT count(*) FROM duckdb_constraints() "
+        "WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY', 'UNIQUE')"
+    ).fetchone()[0]
+    assert keys == 0
+    assert built.execute("SELECT count(*) FROM duckdb_indexes()").fetchone()[0] == 0
+    for res in pkg.resources:
+        query = f"SELECT * FROM {ident(res.name)} ORDER BY ALL"
+        assert built.execute(query).fetchall() == keyed.execute(query).fetchall()
 
 
 def test_unenforceable_foreign_key_is_left_to_the_validator(pkg: Package) -> None:
@@ -201,7 +228,7 @@ def _nodes_package(root: Path, rows: list[tuple[str, str]]) -> Package:
 def test_build_inserts_parents_before_children(tmp_path: Path) -> None:
     # sorted by id, every child comes before its parent: a -> b -> c
     pkg = _nodes_package(tmp_path / "pkg", [("a", "b"), ("b", "c"), ("c", "")])
-    build_database(pkg, tmp_path / "n.duckdb")
+    build_database(pkg, tmp_path / "n.duckdb", keys=True)
     con = duckdb.connect(str(tmp_path / "n.duckdb"), read_only=True)
     assert con.execute("SELECT id, parent FROM nodes ORDER BY id").fetchall() == [
         ("a", "b"),
@@ -213,7 +240,7 @@ def test_build_inserts_parents_before_children(tmp_path: Path) -> None:
 def test_build_refuses_a_cycle_and_writes_nothing(tmp_path: Path) -> None:
     pkg = _nodes_package(tmp_path / "pkg", [("a", "b"), ("b", "a")])
     with pytest.raises(DataError, match="nodes: 2 rows"):
-        build_database(pkg, tmp_path / "n.duckdb")
+        build_database(pkg, tmp_path / "n.duckdb", keys=True)
     assert not (tmp_path / "n.duckdb").exists()
     assert list(tmp_path.glob("*.tmp*")) == []
 

@@ -6,96 +6,62 @@ import hashlib
 import io
 import json
 import socket
-import threading
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from http_site import Route, Site, serving
 from release_helpers import copy_bundled
 
 from sticoop.release.build import build_release
 from sticoop.release.cache import INDEX_COPY
-from sticoop.release.index import write_index
 from sticoop.validators.engine import validate
 
 NAME = "vn-sti-cooperation"
-Route = tuple[str, bytes]  # (mode, body): ok, truncate, overlong, drop
 
 
 @dataclass
-class Site:
-    """What the test server serves, and the paths it was asked for."""
+class ReleaseSite(Site):
+    """The test server serving a release and its index (``url``), with the paths asked for."""
 
-    routes: dict[str, Route]
-    hits: list[str] = field(default_factory=list)
-    url: str = ""
+    max_requests: int = 200
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/releases.json"
 
     def index(self) -> dict:
-        return json.loads(self.routes["/releases.json"][1])
+        return json.loads(self.routes["/releases.json"].body)
 
     def set_index(self, index: dict) -> None:
-        self.routes["/releases.json"] = ("ok", json.dumps(index).encode())
+        self.routes["/releases.json"] = Route(json.dumps(index).encode())
 
     def artefact_path(self, fmt: str, version: str = "0.1.0") -> str:
         entry = next(r for r in self.index()["releases"] if r["version"] == version)
         return "/" + entry["artefacts"][fmt]["url"]
 
 
-class Handler(BaseHTTPRequestHandler):
-    site: Site
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        self.site.hits.append(self.path)
-        mode, body = self.site.routes.get(self.path, ("missing", b""))
-        if mode == "drop":  # close the connection without answering
-            self.close_connection = True
-            return
-        if mode == "missing":
-            self.send_error(404)
-            return
-        self.send_response(200)
-        announced = len(body) + 1000 if mode == "overlong" else len(body)
-        self.send_header("Content-Length", str(announced))
-        self.end_headers()
-        self.wfile.write(body[: len(body) // 2] if mode == "truncate" else body)
-        self.wfile.flush()
-        self.close_connection = True
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Route]:
-    """The bundled package built as release 0.1.0, with its index: the routes to serve."""
+def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The bundled package built as release 0.1.0 with its index (written by the build): the
+    files to serve, by path."""
     root = tmp_path_factory.mktemp("published")
     dist = root / "dist"
     build_release(copy_bundled(root / "pkg"), dist, date="2025-11-23")
-    write_index(dist, dist / "releases.json")
     files = [p for p in dist.rglob("*") if p.is_file()]
-    return {"/" + p.relative_to(dist).as_posix(): ("ok", p.read_bytes()) for p in files}
+    return {"/" + p.relative_to(dist).as_posix(): p.read_bytes() for p in files}
 
 
 @pytest.fixture
-def site(published: dict[str, Route], monkeypatch, tmp_path: Path) -> Iterator[Site]:
+def site(published: dict[str, bytes], monkeypatch, tmp_path: Path) -> Iterator[ReleaseSite]:
     """A fresh HTTP server on 127.0.0.1 serving the published release; a private cache."""
-    state = Site(dict(published))
-    handler = type("BoundHandler", (Handler,), {"site": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/releases.json"
     monkeypatch.setenv("STICOOP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("STICOOP_INDEX_URL", raising=False)
-    try:
+    routes = {path: Route(body) for path, body in published.items()}
+    with serving(ReleaseSite(routes=routes)) as state:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def cached_files(tmp_path: Path) -> list[Path]:
@@ -103,7 +69,7 @@ def cached_files(tmp_path: Path) -> list[Path]:
     return [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name != INDEX_COPY]
 
 
-def test_download_verifies_unpacks_and_validates(site: Site, tmp_path: Path, cli) -> None:
+def test_download_verifies_unpacks_and_validates(site: ReleaseSite, tmp_path: Path, cli) -> None:
     dest = tmp_path / "data"
     result = cli("download", "--index-url", site.url, "--dest", str(dest), "--quiet")
     assert result.exit_code == 0, result.stderr
@@ -117,7 +83,7 @@ def test_download_verifies_unpacks_and_validates(site: Site, tmp_path: Path, cli
     assert str(events) in query.stdout
 
 
-def test_cache_hit_downloads_once(site: Site, tmp_path: Path, cli, monkeypatch) -> None:
+def test_cache_hit_downloads_once(site: ReleaseSite, tmp_path: Path, cli, monkeypatch) -> None:
     monkeypatch.setenv("STICOOP_INDEX_URL", site.url)  # the environment variable works too
     first = cli("download", "0.1.0", "--dest", str(tmp_path / "a"))
     second = cli("download", "latest", "--dest", str(tmp_path / "b"))
@@ -129,7 +95,7 @@ def test_cache_hit_downloads_once(site: Site, tmp_path: Path, cli, monkeypatch) 
     ).read_bytes()
 
 
-def test_damaged_cache_entry_is_fetched_again(site: Site, tmp_path: Path, cli) -> None:
+def test_damaged_cache_entry_is_fetched_again(site: ReleaseSite, tmp_path: Path, cli) -> None:
     assert cli("download", "--index-url", site.url, "--dest", str(tmp_path / "a")).exit_code == 0
     (cached,) = cached_files(tmp_path)
     cached.write_bytes(b"garbage")
@@ -139,7 +105,7 @@ def test_damaged_cache_entry_is_fetched_again(site: Site, tmp_path: Path, cli) -
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "duckdb"])
-def test_other_formats(site: Site, tmp_path: Path, cli, fmt: str) -> None:
+def test_other_formats(site: ReleaseSite, tmp_path: Path, cli, fmt: str) -> None:
     dest = tmp_path / "out"
     result = cli("download", "-f", fmt, "--index-url", site.url, "--dest", str(dest))
     assert result.exit_code == 0, result.stderr
@@ -153,11 +119,27 @@ def test_other_formats(site: Site, tmp_path: Path, cli, fmt: str) -> None:
         con.close()
 
 
-def test_corrupted_file_is_rejected_and_deleted(site: Site, tmp_path: Path, cli) -> None:
+def test_one_table_parquet_file(site: ReleaseSite, tmp_path: Path, cli) -> None:
+    import pyarrow.parquet as pq
+
+    dest = tmp_path / "out"
+    args = ["--index-url", site.url, "--dest", str(dest)]
+    result = cli("download", "-f", "parquet:events", *args)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in dest.iterdir()) == ["events.parquet"]
+    assert pq.read_metadata(dest / "events.parquet").num_rows > 0
+    missing = cli("download", "-f", "parquet:nothing", *args)
+    assert missing.exit_code == 4 and "has no parquet:nothing artefact" in missing.stderr
+    unsafe = cli("download", "-f", "parquet:../x", *args)
+    assert unsafe.exit_code == 2 and "unknown format" in unsafe.stderr
+    assert "Traceback" not in missing.stderr + unsafe.stderr
+
+
+def test_corrupted_file_is_rejected_and_deleted(site: ReleaseSite, tmp_path: Path, cli) -> None:
     path = site.artefact_path("csv")
-    body = bytearray(site.routes[path][1])
+    body = bytearray(site.routes[path].body)
     body[len(body) // 2] ^= 0xFF
-    site.routes[path] = ("ok", bytes(body))
+    site.routes[path] = Route(bytes(body))
     result = cli("download", "--index-url", site.url, "--dest", str(tmp_path / "d"))
     assert result.exit_code == 5
     assert "SHA-256" in result.stderr and "the file was deleted" in result.stderr
@@ -165,24 +147,26 @@ def test_corrupted_file_is_rejected_and_deleted(site: Site, tmp_path: Path, cli)
 
 
 @pytest.mark.parametrize("mode", ["truncate", "overlong"])
-def test_truncated_transfer(site: Site, tmp_path: Path, cli, mode: str) -> None:
+def test_truncated_transfer(site: ReleaseSite, tmp_path: Path, cli, mode: str) -> None:
     path = site.artefact_path("csv")
-    site.routes[path] = (mode, site.routes[path][1])  # Content-Length larger than the body
+    body = site.routes[path].body  # Content-Length larger than the body sent:
+    cut = Route(body[: len(body) // 2], length=len(body))
+    site.routes[path] = cut if mode == "truncate" else Route(body, length=len(body) + 1000)
     result = cli("download", "--index-url", site.url, "--dest", str(tmp_path / "d"))
     assert result.exit_code == 6, result.stderr
     assert "transfer ended after" in result.stderr
     assert cached_files(tmp_path) == []
 
 
-def test_missing_artefact_is_a_404(site: Site, tmp_path: Path, cli) -> None:
+def test_missing_artefact_is_a_404(site: ReleaseSite, tmp_path: Path, cli) -> None:
     del site.routes[site.artefact_path("csv")]
     result = cli("download", "--index-url", site.url, "--dest", str(tmp_path / "d"))
     assert result.exit_code == 3
     assert "the server answered 404" in result.stderr
 
 
-def test_dropped_connection(site: Site, tmp_path: Path, cli) -> None:
-    site.routes["/releases.json"] = ("drop", b"")
+def test_dropped_connection(site: ReleaseSite, tmp_path: Path, cli) -> None:
+    site.routes["/releases.json"] = Route(drop=True)
     result = cli("download", "--index-url", site.url, "--dest", str(tmp_path / "d"))
     assert result.exit_code == 3
     assert "cannot reach" in result.stderr
@@ -199,19 +183,19 @@ def test_no_network(tmp_path: Path, cli, monkeypatch) -> None:
     assert "cannot reach" in result.stderr and "hint:" in result.stderr
 
 
-def test_unknown_version(site: Site, tmp_path: Path, cli) -> None:
+def test_unknown_version(site: ReleaseSite, tmp_path: Path, cli) -> None:
     result = cli("download", "9.9.9", "--index-url", site.url, "--dest", str(tmp_path / "d"))
     assert result.exit_code == 4
     assert "no release 9.9.9" in result.stderr and "available: 0.1.0" in result.stderr
 
 
-def test_invalid_index(site: Site, tmp_path: Path, cli) -> None:
-    site.routes["/releases.json"] = ("ok", b"<html>not json</html>")
+def test_invalid_index(site: ReleaseSite, tmp_path: Path, cli) -> None:
+    site.routes["/releases.json"] = Route(b"<html>not json</html>")
     result = cli("download", "--index-url", site.url, "--dest", str(tmp_path / "d"))
     assert result.exit_code == 9
 
 
-def test_disk_write_failure(site: Site, tmp_path: Path, cli, monkeypatch) -> None:
+def test_disk_write_failure(site: ReleaseSite, tmp_path: Path, cli, monkeypatch) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("STICOOP_CACHE_DIR", str(blocker / "cache"))
@@ -220,7 +204,9 @@ def test_disk_write_failure(site: Site, tmp_path: Path, cli, monkeypatch) -> Non
     assert "cannot write" in result.stderr
 
 
-def _evil_release(site: Site, members: dict[str, bytes], unpacked: int | None = None) -> None:
+def _evil_release(
+    site: ReleaseSite, members: dict[str, bytes], unpacked: int | None = None
+) -> None:
     """Publish release 6.6.6 whose csv artefact is a zip with MEMBERS (checksums correct)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -233,7 +219,7 @@ def _evil_release(site: Site, members: dict[str, bytes], unpacked: int | None = 
             else:
                 zf.writestr(name, data)
     body = buf.getvalue()
-    site.routes["/evil.zip"] = ("ok", body)
+    site.routes["/evil.zip"] = Route(body)
     size = sum(len(d) for d in members.values()) if unpacked is None else unpacked
     info = {"url": "evil.zip", "file": "evil.zip", "size": len(body), "unpacked_size": size}
     info["sha256"] = hashlib.sha256(body).hexdigest()
@@ -254,7 +240,7 @@ def _evil_release(site: Site, members: dict[str, bytes], unpacked: int | None = 
     ids=["dot-dot", "absolute", "symlink", "bomb"],
 )
 def test_unsafe_archives_are_rejected(
-    site: Site, tmp_path: Path, cli, members: dict, unpacked: int | None, message: str
+    site: ReleaseSite, tmp_path: Path, cli, members: dict, unpacked: int | None, message: str
 ) -> None:
     _evil_release(site, members, unpacked)
     dest = tmp_path / "inner" / "d"
@@ -265,7 +251,9 @@ def test_unsafe_archives_are_rejected(
     assert not (tmp_path / "inner").exists()  # checked before anything is created
 
 
-def test_offline_and_cache_commands_with_a_real_release(site: Site, tmp_path: Path, cli) -> None:
+def test_offline_and_cache_commands_with_a_real_release(
+    site: ReleaseSite, tmp_path: Path, cli
+) -> None:
     for fmt in ("csv", "duckdb"):
         dest = tmp_path / f"online-{fmt}"
         assert (

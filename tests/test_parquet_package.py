@@ -11,7 +11,7 @@ import pytest
 from release_helpers import copy_bundled
 
 from sticoop.descriptor import load_package
-from sticoop.release.build import parquet_zip_entries
+from sticoop.release.entries import parquet_zip_entries
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from sticoop.ddl import build_database
+from sticoop.database import build_database
 from sticoop.descriptor import load_package
 from sticoop.query_output import column_widths, fit, text_width, to_table
 

@@ -81,3 +81,41 @@ def test_selection_and_relative_urls() -> None:
 def test_malformed_indexes_are_refused(data: bytes) -> None:
     with pytest.raises(IndexInvalid):
         parse_index(data, "test")
+
+
+def test_build_writes_the_index_in_the_same_step(dist: Path) -> None:
+    index = parse_index((dist / "releases.json").read_bytes(), "releases.json")
+    (entry,) = index["releases"]
+    assert entry["version"] == "0.1.0"
+    csv = entry["artefacts"]["csv"]
+    assert csv["url"] == "vn-sti-cooperation-0.1.0/vn-sti-cooperation-0.1.0-csv.zip"
+    assert entry["artefacts"]["parquet:events"]["file"] == "events.parquet"
+
+
+def test_build_merges_a_published_index_with_base_url(tmp_path: Path, cli) -> None:
+    published = tmp_path / "published.json"
+    old = {"index_version": 1, "name": "vn-sti-cooperation", "releases": [_published("0.0.9")]}
+    published.write_text(json.dumps(old))
+    pkg = copy_bundled(tmp_path / "pkg")
+    base = "https://example.org/releases/download/v{version}"
+    dest = tmp_path / "dist"
+    args = ["--dest", str(dest), "--date", "2025-11-23", "--merge", str(published)]
+    result = cli("release", "build", str(pkg), *args, "--base-url", base, "--timings")
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {dest / 'releases.json'}" in result.stdout
+    phases = [line.split()[1] for line in result.stderr.splitlines() if line.startswith("timing:")]
+    assert {"validate", "checksums", "duckdb", "parquet", "index", "total"} <= set(phases)
+    index = json.loads((dest / "releases.json").read_text())
+    assert [r["version"] for r in index["releases"]] == ["0.1.0", "0.0.9"]
+    csv = index["releases"][0]["artefacts"]["csv"]
+    assert csv["url"] == "https://example.org/releases/download/v0.1.0/" + csv["file"]
+
+
+def test_build_refuses_a_bad_merge_before_building(tmp_path: Path, cli) -> None:
+    bad = tmp_path / "published.json"
+    bad.write_text('{"releases": [{"version": "x"}]}')
+    pkg = copy_bundled(tmp_path / "pkg")
+    dest = tmp_path / "dist"
+    result = cli("release", "build", str(pkg), "--dest", str(dest), "--merge", str(bad))
+    assert result.exit_code == 9, result.stderr
+    assert "Traceback" not in result.stderr and not dest.exists()

@@ -303,7 +303,7 @@ def test_parquet_row_groups_are_fixed(root: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_database_build_can_be_cancelled(root: Path, tmp_path: Path) -> None:
-    from sticoop.ddl import Cancelled, build_database
+    from sticoop.database import Cancelled, build_database
 
     pkg = write_rows(root, [["a", "x", "y"]])
     cancel = threading.Event()

@@ -40,12 +40,13 @@ MEMORY_LIMIT = "600MB"
 
 
 def validate(
-    path: str | Path | None = None,
+    path: str | Path | Package | None = None,
     progress: Callable[[str], None] | None = None,
     quick: bool | None = None,
     profile: str | None = None,
 ) -> Report:
-    """Validate the package at PATH (datapackage.json, its directory, or None for the default).
+    """Validate the package at PATH (datapackage.json, its directory, or None for the default),
+    or an already loaded Package (not parsed again unless PROFILE overrides its profile).
 
     PROGRESS, when given, receives a short line as each stage starts (for long runs). QUICK
     chooses whether the quick pass (``quick.py``) may prove the package clean first; by
@@ -55,20 +56,25 @@ def validate(
     temporary directory.
     """
     say = progress or (lambda _message: None)
-    try:
-        pkg = load_package(path, profile=profile)
-    except DescriptorError as exc:
-        report = Report(descriptor=exc.path)
-        for problem in exc.problems:
-            report.add(
-                Finding(
-                    code=problem.code,
-                    message=problem.message,
-                    file=exc.path,
-                    pointer=problem.pointer or None,
-                )
+    if isinstance(path, Package) and profile in (None, path.profile):
+        pkg = path
+    else:
+        try:
+            pkg = load_package(
+                path.descriptor_path if isinstance(path, Package) else path, profile=profile
             )
-        return report
+        except DescriptorError as exc:
+            report = Report(descriptor=exc.path)
+            for problem in exc.problems:
+                report.add(
+                    Finding(
+                        code=problem.code,
+                        message=problem.message,
+                        file=exc.path,
+                        pointer=problem.pointer or None,
+                    )
+                )
+            return report
     report = Report(descriptor=str(pkg.descriptor_path), profile=pkg.profile)
     if quick_applies(pkg) and (quick if quick is not None else worth_it(pkg)):
         with _duckdb() as con:

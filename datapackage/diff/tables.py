@@ -132,15 +132,20 @@ def _choose_key(old: Resource | None, new: Resource | None) -> list[str]:
 class DiffEngine:
     """Open both versions in one in-memory DuckDB connection and diff them table by table.
 
-    ``old`` may be None (a first release): every record is then ``added``.
+    ``old`` may be None (a first release): every record is then ``added``. ``new_rows``, the
+    row count of each table of ``new`` when it is already known (a release build has validated
+    and counted them), spares reading the new tables once more up front.
     """
 
-    def __init__(self, old: Package | None, new: Package) -> None:
+    def __init__(
+        self, old: Package | None, new: Package, new_rows: dict[str, int] | None = None
+    ) -> None:
         import duckdb
 
         self._tmp = Path(tempfile.mkdtemp(prefix="sticoop-diff-"))
         self.pairs: list[TablePair] = []
         self._rows: dict[str, int] = {}
+        self._known = new_rows or {}
         try:
             self.con: duckdb.DuckDBPyConnection = duckdb.connect(
                 str(self._tmp / "diff.duckdb"),
@@ -195,11 +200,20 @@ class DiffEngine:
             )
             cols = pair.old_columns or pair.new_columns
             self._view(f"o{index}", old, o, cols)
-            self._view(f"n{index}", new, n, pair.new_columns or cols)
+            self._view(f"n{index}", new, n, pair.new_columns or cols, self._known.get(name))
             self._diff_table(index, pair)
             self.pairs.append(pair)
 
-    def _view(self, view: str, pkg: Package | None, res: Resource | None, cols: list[str]) -> None:
+    def _view(
+        self,
+        view: str,
+        pkg: Package | None,
+        res: Resource | None,
+        cols: list[str],
+        rows: int | None = None,
+    ) -> None:
+        """VIEW over RES's file as text, empty cells as NULL; ROWS, when known, spares reading
+        the whole file now to count its rows (and to report a broken CSV early)."""
         import duckdb
 
         from sticoop.ddl import ident, read_csv_call
@@ -213,12 +227,15 @@ class DiffEngine:
         from sticoop.safefiles import require_file
 
         path = require_file(pkg.root, res.path, str(pkg.csv_path(res.name)))
-        if res.format == "csv":
+        if res.format == "csv" and rows is None:
             check_lines(path, str(path))
         columns = ", ".join(f"NULLIF({ident(c)}, '') AS {ident(c)}" for c in res.field_names)
         source = read_csv_call(pkg, res, str(pkg.csv_path(res.name)))
         try:
             self.con.execute(f"CREATE VIEW {view} AS SELECT {columns} FROM {source}")
+            if rows is not None:
+                self._rows[view] = rows
+                return
             # reading the whole file now reports a broken CSV here, not halfway through a diff
             counted = self.con.execute(f"SELECT count(*) FROM {view}").fetchone()
             self._rows[view] = counted[0] if counted else 0

@@ -41,8 +41,28 @@ def sha256_file(path: Path) -> str:
 
 
 @contextmanager
+def atomic_path(path: Path, *, companions: tuple[str, ...] = ()) -> Iterator[Path]:
+    """A fresh temporary path beside PATH (not created) for a writer that opens files by
+    name (DuckDB); on success it replaces PATH. However the block is left, the temporary file
+    and its COMPANIONS (suffixes such as ``.wal``) are gone afterwards."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        yield tmp
+        tmp.chmod(FILE_MODE)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        for suffix in companions:
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+
+
+@contextmanager
 def atomic_output(path: Path) -> Iterator[BinaryIO]:
-    """Open a temporary file beside PATH for writing; on success it replaces PATH."""
+    """Open a temporary file beside PATH for writing; on success it replaces PATH.
+
+    The one atomic writer of releases (``write_atomic``, the zips, the delta); ``atomic_path``
+    is its form for writers that need a file name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -255,13 +255,31 @@ def dir_name(name: str, version: str) -> str:
     return release_dir_name(name or "sticoop-data", version)
 
 
+def read_merge(merge: Path | None) -> dict[str, Any] | None:
+    """The published index MERGE to add new releases to (checked as downloads check an index),
+    or None without one."""
+    if merge is None:
+        return None
+    try:
+        data = merge.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{merge}: cannot read the index to merge: {exc.strerror}") from None
+    return parse_index(data, str(merge))
+
+
 def write_index(
-    dist: Path, output: Path, base_url: str = "", merge: Path | None = None
+    dist: Path,
+    output: Path,
+    base_url: str = "",
+    merge: Path | None = None,
+    *,
+    merged: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write ``releases.json`` for the releases under DIST (merged into the index MERGE)."""
+    """Write ``releases.json`` for the releases under DIST, merged into the index MERGE (or
+    the index MERGED, already read by ``read_merge``)."""
     from sticoop.release.files import write_atomic
 
-    previous = parse_index(merge.read_bytes(), str(merge)) if merge else None
+    previous = merged if merged is not None else read_merge(merge)
     index = build_index(dist, base_url, previous)
     data = (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     parse_index(data, str(output))  # never publish an index that downloads would refuse
