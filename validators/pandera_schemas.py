@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from functools import reduce
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, assert_never
 
 from sticoop.descriptor import Field, Resource, load_package
@@ -44,6 +45,14 @@ from sticoop.validators.rule_checks import (
 if TYPE_CHECKING:
     import pandera.polars as pa
     import polars as pl
+
+
+def _pandera() -> ModuleType:
+    """``pandera.polars`` (which needs polars), or ``MissingExtra`` naming the extra."""
+    from sticoop.extras import require
+
+    require("polars", "pandera", "a pandera schema")
+    return require("pandera.polars", "pandera", "a pandera schema")
 
 
 def _fails(rule: CellRule, col: str) -> pl.Expr:
@@ -128,9 +137,8 @@ def _checks(field: Field, house: bool) -> list[pa.Check]:
 
 def schema_for(resource: Resource, house: bool = True) -> pa.DataFrameSchema:
     """The pandera schema of RESOURCE (columns text or already typed; HOUSE: our data model's
-    hygiene rules too)."""
-    import pandera.polars as pa
-
+    hygiene rules too). Needs the ``pandera`` extra, else raises ``MissingExtra``."""
+    pa = _pandera()
     columns = {
         f.name: pa.Column(
             None,
@@ -158,9 +166,9 @@ def validate_frame(
     """Validate DF against TABLE's schema and return findings in the engine's terms.
 
     Row ``i`` (0-based) is reported at line ``i + 2`` (header = line 1, one line per record).
+    Needs the ``pandera`` extra, else raises ``MissingExtra``.
     """
-    import pandera.polars as pa
-
+    pa = _pandera()
     pkg = load_package(package)
     res = pkg.resource(table)
     df = _missing_as_null(res, df)
