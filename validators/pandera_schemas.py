@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, assert_never
 
-from sticoop.descriptor import Field, Resource, load_package
+from sticoop.descriptor import Field, Package, Resource, load_package
 from sticoop.validators.cell_rules import ISO_DATE, CellRule, cell_rules
 from sticoop.validators.findings import Finding, truncate
 from sticoop.validators.rule_checks import (
@@ -154,14 +154,22 @@ def schema_for(resource: Resource, house: bool = True) -> pa.DataFrameSchema:
     )
 
 
-def schema(table: str, package: str | Path | None = None) -> pa.DataFrameSchema:
-    """The pandera schema of TABLE in PACKAGE (default: as ``load_package``)."""
-    pkg = load_package(package)
+def _package(package: str | Path | Package | None) -> Package:
+    return package if isinstance(package, Package) else load_package(package)
+
+
+def schema(table: str, package: str | Path | Package | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of TABLE in PACKAGE (a loaded package, or a path for
+    ``load_package``; default: as ``load_package``)."""
+    pkg = _package(package)
     return schema_for(pkg.resource(table), pkg.house)
 
 
 def validate_frame(
-    table: str, df: pl.DataFrame, package: str | Path | None = None, file: str | None = None
+    table: str,
+    df: pl.DataFrame,
+    package: str | Path | Package | None = None,
+    file: str | None = None,
 ) -> list[Finding]:
     """Validate DF against TABLE's schema and return findings in the engine's terms.
 
@@ -169,7 +177,7 @@ def validate_frame(
     Needs the ``pandera`` extra, else raises ``MissingExtra``.
     """
     pa = _pandera()
-    pkg = load_package(package)
+    pkg = _package(package)
     res = pkg.resource(table)
     df = _missing_as_null(res, df)
     try:
