@@ -8,7 +8,7 @@ Frictionless Data project (public domain, see ``profiles/README.md``), with thei
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -52,7 +52,51 @@ def pointer(path: Any) -> str:
 
 
 def profile_problems(raw: dict[str, Any], profile: str = "datapackage") -> list[DescriptorProblem]:
-    """Every way RAW breaks the PROFILE schema, most specific first, at most MAX_PROBLEMS."""
+    """Every way RAW breaks the PROFILE schema, most specific first, at most MAX_PROBLEMS.
+
+    The check takes ~80 ms on the bundled descriptor, which is loaded many times per process
+    (validate, queries, tests): a plain JSON value is checked once per distinct JSON text.
+    """
+    key = _json_text(raw)
+    if key is None:
+        return _problems(raw, profile)
+    return list(_cached_problems(key, profile))
+
+
+@lru_cache(maxsize=16)
+def _cached_problems(text: str, profile: str) -> tuple[DescriptorProblem, ...]:
+    return tuple(_problems(json.loads(text), profile))
+
+
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _json_text(raw: Any) -> str | None:
+    """RAW's JSON text when RAW is a plain JSON value (dicts with str keys, lists, str, int,
+    float, bool, None: exact types), which the text then identifies; None otherwise."""
+    stack, seen = [raw], set()
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in (dict, list):
+            if id(item) in seen:  # shared or cyclic: not what a JSON parser makes
+                return None
+            seen.add(id(item))
+        if kind is dict:
+            if any(type(k) is not str for k in item):
+                return None
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind not in _PLAIN_SCALARS:
+            return None
+    try:
+        return json.dumps(raw, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _problems(raw: Any, profile: str) -> list[DescriptorProblem]:
     problems: list[DescriptorProblem] = []
     for error in sorted(_validator(profile).iter_errors(raw), key=lambda e: list(e.path)):
         for leaf in _leaves(error):

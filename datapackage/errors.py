@@ -29,6 +29,16 @@ class EnvironmentProblem(SticoopError):
     code = "environment"
 
 
+class MissingExtra(EnvironmentProblem):
+    """An optional dependency is not installed; ``extra`` names what to install (exit 2)."""
+
+    code = "missing-extra"
+
+    def __init__(self, message: str, *, extra: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.extra = extra
+
+
 class DataError(SticoopError):
     """The data is invalid (exit 1)."""
 

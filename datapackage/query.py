@@ -367,11 +367,18 @@ def _enum_columns(data: str | Path | None, name: str) -> dict[str, tuple[str, ..
 def read_table(name: str, data: str | Path | None = None, pandas: bool = False) -> Any:
     """A table or convenience view as a polars DataFrame (a pandas one with ``pandas=True``).
 
-    Enum columns become ``polars.Enum`` with the descriptor's values, in its order.
+    Enum columns become ``polars.Enum`` with the descriptor's values, in its order. Needs
+    the ``polars`` extra (``pandas`` with ``pandas=True``), else raises ``MissingExtra``.
     """
     import duckdb
 
     from sticoop.ddl import ident
+    from sticoop.extras import require
+
+    if pandas:
+        require("pandas", "pandas", "read_table(pandas=True)")
+    else:
+        pl = require("polars", "polars", "read_table()")
 
     con = connect(data)
     try:
@@ -392,8 +399,6 @@ def read_table(name: str, data: str | Path | None = None, pandas: bool = False) 
         con.close()
     enums = _enum_columns(data, name)
     if enums:
-        import polars as pl
-
         frame = frame.with_columns(
             pl.col(col).cast(pl.String).cast(pl.Enum(list(values))) for col, values in enums.items()
         )

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO
 
 from sticoop.site import build_site
 from sticoop.site.model import file_name
@@ -47,10 +47,16 @@ def _edit_csv(path: Path, key: str, record_id: str, changes: dict[str, str]) -> 
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
+EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of the shared build (2023-11-14)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
+    """The bundled dataset's site, built once, at the fixed SOURCE_DATE_EPOCH."""
     dest = tmp_path_factory.mktemp("site") / "out"
-    build_site(None, dest)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build_site(None, dest)
     return dest
 
 
@@ -102,13 +108,12 @@ def test_vietnamese_names_have_lang(site):
     assert '<p class="title-vi" lang="vi">Bộ Khoa học và Công nghệ</p>' in html
 
 
-def test_same_data_same_bytes(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    build_site(None, tmp_path / "a")
-    build_site(None, tmp_path / "b")
-    first, second = _tree_digest(tmp_path / "a"), _tree_digest(tmp_path / "b")
+def test_same_data_same_bytes(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build_site(None, tmp_path / "b")  # a second build, compared with the shared one
+    first, second = _tree_digest(site), _tree_digest(tmp_path / "b")
     assert first == second
-    assert "built 2023-11-14" in (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
+    assert "built 2023-11-14" in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_hostile_values_do_not_inject(tmp_path):
@@ -134,20 +139,20 @@ def test_hostile_values_do_not_inject(tmp_path):
     assert "</script>" not in index and "\\u003c/script\\u003e" in index
 
 
-def test_refuses_a_folder_that_is_not_a_site(tmp_path):
+def test_refuses_a_folder_that_is_not_a_site(tmp_path, cli):
     dest = tmp_path / "mine"
     dest.mkdir()
     (dest / "keep.txt").write_text("precious", encoding="utf-8")
-    result = run_cli("site", "build", "--dest", str(dest))
+    result = cli("site", "build", "--dest", str(dest))
     assert result.exit_code == 2
     assert "holds no earlier site" in result.stderr
     assert (dest / "keep.txt").read_text(encoding="utf-8") == "precious"
 
 
-def test_cli_rebuilds_over_an_earlier_site(tmp_path):
+def test_cli_rebuilds_over_an_earlier_site(tmp_path, cli):
     dest = tmp_path / "site"
     for _ in range(2):
-        result = run_cli("site", "build", "--dest", str(dest))
+        result = cli("site", "build", "--dest", str(dest))
         assert result.exit_code == 0, result.stderr
     assert "pages in" in result.stdout
     assert (dest / "search.html").is_file()
@@ -169,11 +174,11 @@ def test_odd_ids_become_safe_file_names():
         assert name.startswith("x-") and "/" not in name and ".." not in name
 
 
-def test_data_that_does_not_load_is_an_error_not_a_traceback(tmp_path):
+def test_data_that_does_not_load_is_an_error_not_a_traceback(tmp_path, cli):
     pkg = _copy_package(tmp_path / "pkg")
     event_id = _ids("events.csv", "event_id")[0]
     _edit_csv(pkg / "resources" / "events.csv", "event_id", event_id, {"start_date": "2025-02-30"})
-    result = run_cli("site", "build", str(pkg), "--dest", str(tmp_path / "out"))
+    result = cli("site", "build", str(pkg), "--dest", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     assert "2025-02-30" in result.stderr and "sticoop validate" in result.stderr

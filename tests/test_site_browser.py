@@ -117,9 +117,83 @@ def test_crawl_reaches_every_page_with_no_broken_link(site):
     assert all_pages - reached == set()
 
 
+# What a page may hold and still be unable to log a console error by itself: no script of any
+# kind (element, event-handler attribute, javascript: URL), no style sheet or style attribute
+# that fetches (url(), @import), nothing embedded; every href and src it has resolves (the
+# crawl checks it). Anything else, e.g. an attribute not listed here, sends the page to the
+# browser.
+_INERT_ATTRIBUTES = frozenset(
+    ("action", "aria-current", "aria-label", "aria-labelledby", "aria-live", "autocomplete")
+    + ("charset", "class", "colspan", "content", "data-filter", "data-filter-count", "fill")
+    + ("for", "height", "href", "id", "lang", "method", "name", "placeholder", "rel", "role")
+    + ("rowspan", "scope", "style", "text-anchor", "title", "type", "value", "viewbox")
+    + ("width", "x", "x1", "x2", "xmlns", "y", "y1", "y2")
+)
+_ACTIVE_TAGS = frozenset(
+    ("script", "style", "iframe", "frame", "frameset", "object", "embed", "img", "picture")
+    + ("source", "video", "audio", "track", "base", "template", "portal", "applet")
+)
+# Script-free pages of each kind (folder, or top-level file) loaded in the browser anyway, so
+# that every template and the shared style sheet are seen there too.
+SAMPLE_PER_KIND = 3
+
+
+class _Inert(HTMLParser):
+    """Whether a page is script-free and fetches nothing beyond its checked href/src links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inert = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _ACTIVE_TAGS:
+            self.inert = False
+        for name, value in attrs:
+            text = (value or "").lower().replace(" ", "")
+            fetching_style = name == "style" and any(c in text for c in "(@\\")
+            if name not in _INERT_ATTRIBUTES or "javascript:" in text or fetching_style:
+                self.inert = False
+
+
+def _is_inert(path: Path) -> bool:
+    parser = _Inert()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.inert
+
+
+def _pages_for_the_browser(site: Path, pages: list[Path]) -> list[Path]:
+    """Every page with a script or anything else active, plus SAMPLE_PER_KIND inert pages of
+    each kind (pages in sorted order, so the choice is deterministic)."""
+    chosen, sampled = [], {}
+    for path in pages:
+        rel = path.relative_to(site.resolve())
+        kind = rel.parts[0] if len(rel.parts) > 1 else rel.name
+        if not _is_inert(path):
+            chosen.append(path)
+        elif sampled.get(kind, 0) < SAMPLE_PER_KIND:
+            sampled[kind] = sampled.get(kind, 0) + 1
+            chosen.append(path)
+    return chosen
+
+
 def test_no_console_error_on_any_page(site, browser):
-    pages, _ = _crawl(site)
+    """No page logs a console error, raises a script error or fails to load a resource.
+
+    Every page with a script, or with anything else that could fetch or run (see
+    ``_INERT_ATTRIBUTES`` and ``_ACTIVE_TAGS``), is loaded in Chromium, with a few inert pages
+    of each kind. An inert page has no script to fail, and the only resources it can load are
+    its href/src links, which must all resolve (asserted here on every page, from the HTML):
+    so every page is covered, and Chromium no longer spends ~40 ms on each of ~750 record
+    pages that hold no script.
+    """
+    pages, broken = _crawl(site)
     assert len(pages) > 700
+    assert broken == []
+    visit = _pages_for_the_browser(site, pages)
+    scripted = [p for p in pages if "<script" in p.read_text(encoding="utf-8")]
+    assert scripted and set(scripted) <= set(visit)
+    kinds = {p.relative_to(site.resolve()).parts[0] for p in pages}
+    assert kinds <= {p.relative_to(site.resolve()).parts[0] for p in visit}
     page = browser.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
@@ -129,7 +203,7 @@ def test_no_console_error_on_any_page(site, browser):
     )
     page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
     page.on("requestfailed", lambda req: errors.append(f"{page.url}: failed {req.url}"))
-    for path in pages:
+    for path in visit:
         page.goto(_url(path), wait_until="load")
     page.close()
     assert errors == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import build_case, run_cli
+from conftest import build_case
 
 from sticoop.validators import validate
 from sticoop.validators.findings import Finding, Report
@@ -24,16 +24,16 @@ def test_html_report_marks_the_bad_cell(tmp_path):
     assert "url(" not in html
 
 
-def test_cli_writes_html_and_exits_1_on_invalid_data(tmp_path):
+def test_cli_writes_html_and_exits_1_on_invalid_data(tmp_path, cli):
     path, _ = build_case("whitespace", tmp_path / "case")
-    result = run_cli("validate", str(path), "--format", "html")
+    result = cli("validate", str(path), "--format", "html")
     assert result.exit_code == 1
     assert result.stdout.lstrip().startswith("<!doctype html>")
     assert "bad-cell" in result.stdout
 
 
-def test_valid_package_report_says_valid(tmp_path):
-    result = run_cli("validate", "--format", "html")
+def test_valid_package_report_says_valid(tmp_path, cli):
+    result = cli("validate", "--format", "html")
     assert result.exit_code == 0, result.stderr
     assert "No finding." in result.stdout and ">valid<" in result.stdout
 

@@ -45,6 +45,20 @@ def wheel(built: tuple[Path, str]) -> Path:
     return built[0]
 
 
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory) -> Path:
+    """The wheel installed (without its dependencies) into a folder of its own, once."""
+    target = tmp_path_factory.mktemp("installed") / "site-packages"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target)]
+        + [str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return target
+
+
 def test_build_has_no_packages_configuration_warning(built: tuple[Path, str]) -> None:
     assert "absent from the `packages` configuration" not in built[1], built[1][-2000:]
 
@@ -77,15 +91,8 @@ def test_wheel_contains_descriptor_and_every_resource(wheel):
         assert asset in names
 
 
-def test_installed_wheel_builds_the_site_outside_repo(wheel, tmp_path):
-    target = tmp_path / "site-packages"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target)]
-        + [str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+def test_installed_wheel_builds_the_site_outside_repo(installed, tmp_path):
+    target = installed
     code = (
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; "
         "from sticoop.cli.app import main; main(['site', 'build', '--dest', 'out'])"
@@ -106,24 +113,8 @@ def test_installed_wheel_builds_the_site_outside_repo(wheel, tmp_path):
     assert (outside / "out" / "assets" / "site.css").is_file()
 
 
-def test_installed_wheel_shows_bundled_dataset_outside_repo(wheel, tmp_path):
-    target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+def test_installed_wheel_shows_bundled_dataset_outside_repo(installed, tmp_path):
+    target = installed
     # -S: no site hooks, so the editable install of this checkout cannot leak in; the
     # dependencies come from this environment's site-packages.
     code = (

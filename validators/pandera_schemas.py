@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from functools import reduce
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, assert_never
 
-from sticoop.descriptor import Field, Resource, load_package
+from sticoop.descriptor import Field, Package, Resource, load_package
 from sticoop.validators.cell_rules import ISO_DATE, CellRule, cell_rules
 from sticoop.validators.findings import Finding, truncate
 from sticoop.validators.rule_checks import (
@@ -44,6 +45,14 @@ from sticoop.validators.rule_checks import (
 if TYPE_CHECKING:
     import pandera.polars as pa
     import polars as pl
+
+
+def _pandera() -> ModuleType:
+    """``pandera.polars`` (which needs polars), or ``MissingExtra`` naming the extra."""
+    from sticoop.extras import require
+
+    require("polars", "pandera", "a pandera schema")
+    return require("pandera.polars", "pandera", "a pandera schema")
 
 
 def _fails(rule: CellRule, col: str) -> pl.Expr:
@@ -130,9 +139,8 @@ def _checks(field: Field, house: bool) -> list[pa.Check]:
 
 def schema_for(resource: Resource, house: bool = True) -> pa.DataFrameSchema:
     """The pandera schema of RESOURCE (columns text or already typed; HOUSE: our data model's
-    hygiene rules too)."""
-    import pandera.polars as pa
-
+    hygiene rules too). Needs the ``pandera`` extra, else raises ``MissingExtra``."""
+    pa = _pandera()
     columns = {
         f.name: pa.Column(
             None,
@@ -148,22 +156,30 @@ def schema_for(resource: Resource, house: bool = True) -> pa.DataFrameSchema:
     )
 
 
-def schema(table: str, package: str | Path | None = None) -> pa.DataFrameSchema:
-    """The pandera schema of TABLE in PACKAGE (default: as ``load_package``)."""
-    pkg = load_package(package)
+def _package(package: str | Path | Package | None) -> Package:
+    return package if isinstance(package, Package) else load_package(package)
+
+
+def schema(table: str, package: str | Path | Package | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of TABLE in PACKAGE (a loaded package, or a path for
+    ``load_package``; default: as ``load_package``)."""
+    pkg = _package(package)
     return schema_for(pkg.resource(table), pkg.house)
 
 
 def validate_frame(
-    table: str, df: pl.DataFrame, package: str | Path | None = None, file: str | None = None
+    table: str,
+    df: pl.DataFrame,
+    package: str | Path | Package | None = None,
+    file: str | None = None,
 ) -> list[Finding]:
     """Validate DF against TABLE's schema and return findings in the engine's terms.
 
     Row ``i`` (0-based) is reported at line ``i + 2`` (header = line 1, one line per record).
+    Needs the ``pandera`` extra, else raises ``MissingExtra``.
     """
-    import pandera.polars as pa
-
-    pkg = load_package(package)
+    pa = _pandera()
+    pkg = _package(package)
     res = pkg.resource(table)
     df = _missing_as_null(res, df)
     try:

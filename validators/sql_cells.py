@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import assert_never
 
 from sticoop.descriptor import Field, Resource
@@ -183,16 +184,20 @@ def fast_pass_sql(field: Field, col: str) -> str | None:
     return " AND ".join(f"NOT ({rule_sql(r, col)})" for r in rules if r.code in wanted)
 
 
-def _placeholder_spellings(pattern: str) -> list[str]:
-    """Every ASCII upper/lower-case spelling of a placeholder that PATTERN fully matches."""
-    found = []
+@lru_cache(maxsize=256)
+def _placeholder_spellings(pattern: str) -> tuple[str, ...]:
+    """Every ASCII upper/lower-case spelling of a placeholder that PATTERN fully matches.
+
+    Memoized: each call tries every spelling (hundreds of RE2 matches), and the same few
+    patterns come back for every table of every validation."""
+    found: list[str] = []
     for word in PLACEHOLDERS:
         variants = [""]
         for char in word:
             options = {char.lower(), char.upper()} if char.isascii() else {char}
             variants = [v + o for v in variants for o in sorted(options)]
         found += [v for v in variants if re2_fullmatch(pattern, v)]
-    return found
+    return tuple(found)
 
 
 def _clean_value(value: str, field: Field) -> bool:
