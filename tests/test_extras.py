@@ -103,8 +103,7 @@ def test_cli_reports_a_missing_extra_without_traceback(monkeypatch, capsys) -> N
         require("polars", "polars", "this command")
 
     _block(monkeypatch, "polars")
-    app._register_commands()  # imports the command modules, which use the real app
-    monkeypatch.setattr(app, "app", needs_polars)
+    monkeypatch.setattr(app, "build_app", lambda only=None: needs_polars)
     with pytest.raises(SystemExit) as exit_info:
         app.main(["info"])
     assert exit_info.value.code == 2
