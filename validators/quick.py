@@ -6,11 +6,11 @@ that keys and rules read), testing every cell with cheap SQL on the way (``quick
 checking foreign keys into tables already read. Identifiers are kept as 64-bit hashes, which
 keeps the tables small; this stays exact because every foreign key is checked on the text
 itself, and each referenced key is made one-to-one as soon as its table is read
-(``_resolve``): different keys with the same hash (DuckDB's string hash is weak on
-structured ids) get distinct stand-in numbers in every hashed column, so a collision is
-proved harmless instead of doubted. A thread reads the bytes (``quickscan``: numpy, outside
-the GIL) for control characters, text that may not be NFC, and the line count that catches
-blank lines and records spanning lines.
+(``_resolve``): keys sharing a hash (DuckDB's string hash is weak on structured ids) get
+another stand-in in every hashed column, so a collision is proved harmless, not doubted.
+A thread reads the bytes (``quickscan``: numpy, outside the GIL) for control characters,
+text that may not be NFC, and the line count that catches blank lines and records spanning
+lines.
 
 The answer is "no finding" (row counts); "no finding but maybe in some tables' doubtful
 cells" (the precise cell checks then run on those rows only, ``doubted_rows``); or "doubt"
@@ -76,7 +76,13 @@ class _Plan:
     late: list[tuple[Resource, ForeignKey]] = field(default_factory=list)  # checked after
     # each hashed column, with the tables whose key its values are (made one-to-one first)
     families: dict[tuple[str, str], set[str]] = field(default_factory=dict)
-    remapped: bool = False  # a stand-in exists: hashed columns are read through quick_remap
+    # per table, the hashes its different keys share: their texts get another stand-in
+    colliding: dict[str, list[int]] = field(default_factory=dict)
+
+    def stand_in(self, table: str, col: str, text: str) -> str:
+        """SQL for the 64-bit stand-in of the text TEXT in the hashed column TABLE.COL."""
+        shared = sorted({h for p in self.families[(table, col)] for h in self.colliding.get(p, [])})
+        return _hash_sql(text, shared)
 
 
 @dataclass(frozen=True)
@@ -199,8 +205,9 @@ def _resolved_here(res: Resource, plan: _Plan) -> bool:
 def _resolve(con, pkg: Package, res: Resource, plan: _Plan, loaded: set[str]) -> bool:
     """Make the hashes of RES's key one-to-one; False when a key text repeats (a finding).
 
-    Different keys with the same hash get stand-in numbers (``__quick_remap``): written into
-    the tables already read (which keep the texts) and read through by later loads.
+    Texts whose hash is shared by different keys get another stand-in, the low 64 bits of
+    their MD5 (``_hash_sql``): rewritten in the tables already read (which keep the texts)
+    and computed so by later loads; the key is then checked again.
     """
     from sticoop.validators.keys import any_repeated
 
@@ -208,35 +215,31 @@ def _resolve(con, pkg: Package, res: Resource, plan: _Plan, loaded: set[str]) ->
     key, text = q(pk), q("__s_" + pk)
     if not any_repeated(con, f"SELECT {key} FROM {table}"):
         return True
-    con.execute(
-        f"CREATE OR REPLACE TABLE __quick_repeated AS SELECT {key} AS h FROM {table} "
-        f"WHERE {key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1"
+    repeated = f"SELECT {key} FROM {table} WHERE {key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1"
+    shared = sorted(int(h) for (h,) in con.execute(repeated).fetchall())
+    counts = (
+        f"SELECT count(*), count(DISTINCT {text}) FROM {table} "
+        f"WHERE {key} IN (SELECT * FROM ({repeated}))"
     )
-    colliding = f"SELECT {text} AS t FROM {table} SEMI JOIN __quick_repeated ON {key} = h"
-    total, distinct = con.execute(
-        f"SELECT count(*), count(DISTINCT t) FROM ({colliding})"
-    ).fetchone()
+    total, distinct = con.execute(counts).fetchone()
     if total != distinct:
         return False  # the same key twice: the precise engine reports it
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS __quick_remap (__remap_text VARCHAR, __remap_alt UBIGINT)"
-    )
-    con.execute(
-        "INSERT INTO __quick_remap SELECT t, "
-        "(SELECT count(*) FROM __quick_remap) + row_number() OVER (ORDER BY t) "
-        f"FROM ({colliding}) WHERE t NOT IN (SELECT __remap_text FROM __quick_remap)"
-    )
-    plan.remapped = True
+    plan.colliding[res.name] = shared
     for (name, col), family in sorted(plan.families.items()):
         if res.name in family and (name in loaded or name == res.name):
             if (name, col) not in plan.text:
                 return False  # cannot happen: a column read before its key's table keeps text
-            target = q("quick_" + name)
+            stored = q("__s_" + col)
             con.execute(
-                f"UPDATE {target} SET {q(col)} = r.__remap_alt FROM __quick_remap r "
-                f"WHERE r.__remap_text = {target}.{q('__s_' + col)}"
+                f"UPDATE {q('quick_' + name)} SET {q(col)} = {plan.stand_in(name, col, stored)} "
+                f"WHERE {stored} IS NOT NULL AND list_contains({_list(shared)}, hash({stored}))"
             )
     return not any_repeated(con, f"SELECT {key} FROM {table}")
+
+
+def _list(hashes: list[int]) -> str:
+    """A SQL list of the 64-bit hashes HASHES (numbers DuckDB computed, not input text)."""
+    return "[" + ", ".join(f"{int(h)}::UBIGINT" for h in hashes) + "]::UBIGINT[]"
 
 
 def _plain_file(path: Path, res: Resource) -> bool:
@@ -351,7 +354,7 @@ def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> tuple[
     columns = []
     for col in plan.keep[name]:
         columns.append(
-            f"{_hash_sql(q(col), plan.remapped)} AS {q(col)}"
+            f"{plan.stand_in(name, col, q(col))} AS {q(col)}"
             if (name, col) in plan.hashed
             else q(col)
         )
@@ -384,13 +387,12 @@ def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> tuple[
     return (rows, cell_doubts > 0) if doubtful == 0 else None
 
 
-def _hash_sql(col: str, remapped: bool) -> str:
-    """The 64-bit stand-in of the text COL: its hash, or its number in ``__quick_remap``."""
+def _hash_sql(col: str, shared: list[int]) -> str:
+    """The 64-bit stand-in of the text COL: its hash, or the low half of its MD5 when its hash
+    is one of SHARED (a hash different keys have)."""
     value = f"hash({col})"
-    if remapped:
-        value = (
-            f"coalesce((SELECT __remap_alt FROM __quick_remap WHERE __remap_text = {col}), {value})"
-        )
+    if shared:
+        value = f"if(list_contains({_list(shared)}, {value}), md5_number_lower({col}), {value})"
     return f"if({col} IS NULL, NULL, {value})"
 
 
