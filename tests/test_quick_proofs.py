@@ -136,3 +136,15 @@ def test_a_bad_referenced_key_falls_back_to_check_its_copies(tmp_path):
     fast, precise = _same(root)
     assert any(f.table == "event_sectors" for f in precise.findings)
     assert fast.engine == "precise"
+
+
+def test_bad_cells_of_a_large_package_get_their_lines(tmp_path):
+    # large enough for DuckDB to read the files in parallel: lines come from file order
+    from benchmarks.bad_cells import make_bad_package
+
+    generate_package(40_000, 3, tmp_path / "clean")
+    expected = make_bad_package(tmp_path / "clean", tmp_path / "bad")
+    report = validate(tmp_path / "bad", quick=True)
+    assert report.engine == "quick+recheck"
+    assert sorted((f.table, f.line, f.column) for f in report.findings) == expected
+    assert {f.code for f in report.findings} == {"enum-invalid"}

@@ -147,7 +147,7 @@ def _recheck(
         if res.name not in proof.doubted:
             continue
         say(f"checking the doubtful cells of {res.name} precisely")
-        doubted_rows(con, pkg, res)
+        doubted_rows(con, pkg, res, proof)
         path = pkg.csv_path(res.name)
         table = LoadedTable(
             res,

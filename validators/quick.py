@@ -42,6 +42,7 @@ from sticoop.validators.sql_cells import quote_ident as q
 
 MIN_BYTES = 64 * 1024 * 1024  # below this the precise engine alone is about as fast
 _HEADER_MAX = 64 * 1024
+MAX_KEYS = 1000  # doubtful rows found again by key up to this many, else by their cells
 
 
 def quick_applies(pkg: Package) -> bool:
@@ -93,6 +94,9 @@ class QuickProof:
 
     rows: dict[str, int]
     doubted: tuple[str, ...] = ()
+    # per doubted table with a key: SQL computing its kept key from the CSV's columns, and
+    # that column of its quick table (rows are then found by key, not by testing cells again)
+    keys: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def prove_clean(
@@ -132,25 +136,57 @@ def quick_pass(
             for future in scans.values():
                 future.cancel()
     names = [r.name for r in pkg.resources]
-    return QuickProof({n: rows[n] for n in names}, tuple(n for n in names if n in doubted))
+    keys = {r.name: _kept_key(r, plan) for r in pkg.resources if r.name in doubted}
+    return QuickProof(
+        {n: rows[n] for n in names},
+        tuple(n for n in names if n in doubted),
+        {n: k for n, k in keys.items() if k is not None},
+    )
 
 
-def doubted_rows(con, pkg: Package, res: Resource) -> None:
+def _kept_key(res: Resource, plan: _Plan) -> tuple[str, str] | None:
+    """SQL computing RES's kept key (its hash, or its column's stand-in) from the CSV's
+    columns, and the quick table's column holding it; None without a primary key."""
+    if not res.primary_key:
+        return None
+    key = _key_sql(res, plan)
+    if key:
+        return key, "__key"
+    pk = res.primary_key[0]
+    kept = plan.stand_in(res.name, pk, q(pk)) if (res.name, pk) in plan.hashed else q(pk)
+    return kept, pk
+
+
+def doubted_rows(con, pkg: Package, res: Resource, proof: QuickProof) -> None:
     """Re-read RES (a table the quick pass doubted) into the view the precise cell checks read,
-    keeping only the rows with a doubtful cell, each with its line.
+    keeping the rows with a doubtful cell (and maybe a few more), each with its line.
 
     The quick pass proved the file plain (one record per line, exact header, no control
     byte), so a row's line is its position + 2, as in the precise loader's fast path; a row
-    it did not doubt breaks no cell rule.
+    it did not doubt breaks no cell rule, so checking a few more rows changes no finding.
+    Rows are found by their kept key (a hash may match a few more), else by testing their
+    cells again.
     """
     name = res.name
-    cells = " OR ".join(doubtful_sql(f, (name, f.name) in _implied_fields(pkg)) for f in res.fields)
+    keys = None
+    if name in proof.keys:
+        kept, column = proof.keys[name]
+        keys = con.execute(
+            f"SELECT DISTINCT {q(column)} FROM {q('quick_' + name)} "
+            f"WHERE __cells IS NOT false LIMIT {MAX_KEYS + 1}"
+        ).fetchall()
+    if keys is not None and len(keys) <= MAX_KEYS and all(k is not None for (k,) in keys):
+        # a list, not a join: a join would not keep the rows in file order
+        test = f"coalesce(list_contains({_list([k for (k,) in keys])}, {kept}), true)"
+    else:
+        implied = _implied_fields(pkg)
+        test = " OR ".join(doubtful_sql(f, (name, f.name) in implied) for f in res.fields)
     every = ", ".join(q(f.name) for f in res.fields)
     table = q("__quick_rows_" + name)
     con.execute("SET preserve_insertion_order = true")  # the rowid is then the position
     con.execute(
         f"CREATE OR REPLACE TABLE {table} AS SELECT __d, if(__d, [{every}], NULL) AS __row "
-        f"FROM (SELECT *, ({cells}) IS DISTINCT FROM false AS __d FROM {_read_csv(pkg, res)})"
+        f"FROM (SELECT *, ({test}) IS DISTINCT FROM false AS __d FROM {_read_csv(pkg, res)})"
     )
     cols = ", ".join(f"__row[{i}] AS {q(f.name)}" for i, f in enumerate(res.fields, 1))
     con.execute(
