@@ -158,6 +158,9 @@ MUTATIONS = {
     # longer than DuckDB's line buffer: read by Python instead
     "three-megabyte-cell": _visit("summary_en", "x" * 3_000_000, "too-long"),
     "control-in-free-text": _visit("summary_en", "a\x07b", "control-char"),
+    # the quote's pattern [^\r\n]+ is settled by the byte scan and the line count
+    "line-break-in-quote": ("event_sources", _set("quote", "a\nb"), "control-char"),
+    "carriage-return-in-quote": ("event_sources", _set("quote", "a\rb"), "line-ending"),
 }
 
 
