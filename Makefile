@@ -32,7 +32,7 @@ generate: $(STAMP)
 	$(BIN)/sticoop generate
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py --sizes 10000,100000,1000000 --repeat 3 --frictionless-repeat 1 --release-repeat 1 --correctness-events 100000 --timeout 1500
+	$(BIN)/python benchmarks/run.py --sizes 10000,100000,1000000 --seeds 1,5,7 --repeat 3 --frictionless-repeat 1 --release-repeat 1 --correctness-events 100000 --timeout 1500
 
 wheel: $(STAMP)
 	rm -rf dist/*.whl

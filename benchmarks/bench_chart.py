@@ -8,9 +8,11 @@ from benchmarks.bench_results import Results
 
 SERIES = (
     ("validate", "sticoop validate", "o-"),
+    ("validate_bad", "sticoop validate, 5 bad cells", "o:"),
     ("frictionless", "frictionless validate", "s-"),
     ("pandera", "pandera path (polars)", "^-"),
     ("floor", "DuckDB count(*) floor", "v--"),
+    ("floor_read", "DuckDB read-every-column floor", "<--"),
     ("sql", "sticoop sql", "D-"),
     ("duckdb_sql", "raw DuckDB sql", "d--"),
     ("release", "sticoop release build", "P-"),

@@ -54,6 +54,17 @@ class Results:
     def sizes(self) -> list[int]:
         return sorted({r.size for r in self.items if r.size is not None})
 
+    def seed_keys(self, size: int) -> list[str]:
+        """ "validate" and the other seeds' validate keys (``validate_s<seed>``) at SIZE."""
+        keys = [r.key for r in self.items if r.size == size and r.key.startswith("validate_s")]
+        return ["validate", *sorted(keys, key=lambda k: int(k.removeprefix("validate_s")))]
+
+    def seed_spread(self, size: int) -> float | None:
+        """Slowest / fastest validate time over the seeds at SIZE (None: fewer than two)."""
+        times = [self.time(k, size) for k in self.seed_keys(size)]
+        times = [t for t in times if t is not None]
+        return max(times) / min(times) if len(times) > 1 and min(times) > 0 else None
+
     def ratio(self, num: str, den: str, size: int) -> float | None:
         """time(NUM) / time(DEN) at SIZE, when both were measured."""
         a, b = self.time(num, size), self.time(den, size)
@@ -92,14 +103,42 @@ def evaluate(res: Results) -> list[Target]:
             _why_missing(res, ("validate", "frictionless"), ONE_M),
         ),
         _check(
-            "validate at 1M events ≤ 4× the DuckDB floor",
+            "validate at 1M events ≤ 4× the DuckDB count(*) floor",
             res.ratio("validate", "floor", ONE_M),
             4,
             "{:.2f}× the floor",
             True,
             _why_missing(res, ("validate", "floor"), ONE_M),
         ),
+        _check(
+            "validate at 1M events ≤ 3× the DuckDB read-every-column floor",
+            res.ratio("validate", "floor_read", ONE_M),
+            3,
+            "{:.2f}× the floor",
+            True,
+            _why_missing(res, ("validate", "floor_read"), ONE_M),
+        ),
+        _check(
+            "validate at 1M events with 5 bad cells ≤ 1.5× the clean time",
+            res.ratio("validate_bad", "validate", ONE_M),
+            1.5,
+            "{:.2f}× the clean time",
+            True,
+            _why_missing(res, ("validate", "validate_bad"), ONE_M),
+        ),
     ]
+    largest = max((s for s in res.sizes() if len(res.seed_keys(s)) > 1), default=None)
+    spread = res.seed_spread(largest) if largest else None
+    targets.append(
+        _check(
+            "validate: slowest seed ≤ 1.5× the fastest (largest size with several seeds)",
+            spread,
+            1.5,
+            "{:.2f}×" + (f" at {largest:,} events" if largest else ""),
+            True,
+            "run with --seeds (several seeds)",
+        )
+    )
     peak = res.get("validate", ONE_M)
     targets.append(
         _check(

@@ -7,11 +7,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.bad_cells import make_bad_package
 from benchmarks.bench_correctness import Correctness, check
 from benchmarks.bench_measure import Measurement, run_once
 from benchmarks.bench_report import PackageInfo
 from benchmarks.bench_results import FAILED, NOT_AVAILABLE, OK, SKIPPED, Result
-from benchmarks.bench_suite import Bench, generator_argv, unavailable
+from benchmarks.bench_suite import Bench, generator_argv, seed_bench, unavailable
 
 
 def log(message: str) -> None:
@@ -19,11 +20,18 @@ def log(message: str) -> None:
 
 
 def best_of(
-    bench_key: str, label: str, size: int | None, runs: list[Measurement], expect_ok: bool = True
+    bench_key: str,
+    label: str,
+    size: int | None,
+    runs: list[Measurement],
+    expect_ok: bool = True,
+    expect_exit: int | None = None,
 ) -> Result:
-    """Fold RUNS into one Result: minimum wall time, maximum peak memory; failures win."""
+    """Fold RUNS into one Result: minimum wall time, maximum peak memory; failures win.
+    EXPECT_EXIT, when given, is the exit status every run must have (else 0 with EXPECT_OK)."""
     result = Result(bench_key, label, size, runs=len(runs), walls=[m.wall_s for m in runs])
-    bad = [m for m in runs if m.timed_out or (expect_ok and m.returncode != 0)]
+    wanted = expect_exit if expect_exit is not None else (0 if expect_ok else None)
+    bad = [m for m in runs if m.timed_out or (wanted is not None and m.returncode != wanted)]
     if bad:
         m = bad[0]
         result.status = FAILED
@@ -49,9 +57,10 @@ def measure(
             )
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        if runs[-1].returncode != 0 and bench.expect_ok:
+        wanted = bench.expect_exit if bench.expect_exit is not None else 0
+        if runs[-1].returncode != wanted and (bench.expect_ok or bench.expect_exit is not None):
             break  # one failure is enough to report
-    return best_of(bench.key, bench.label, size, runs, bench.expect_ok)
+    return best_of(bench.key, bench.label, size, runs, bench.expect_ok, bench.expect_exit)
 
 
 def count_rows(pkg: Path) -> tuple[int, int]:
@@ -113,8 +122,33 @@ def run_size(
             continue
         n = repeats.get(b.key, repeats["default"])
         log(f"  {size:>9,} {b.key:<13} x{n}")
-        out.append(measure(b, size, pkg, work, n, timeout))
+        target = variant_dir(pkg, b.variant)
+        if b.variant == "bad" and not target.exists():
+            make_bad_package(pkg, target)
+        out.append(measure(b, size, target, work, n, timeout))
         _log_result(out[-1])
+    return out
+
+
+def variant_dir(pkg: Path, variant: str) -> Path:
+    """Where the VARIANT ("bad", or "" for PKG itself) of the package PKG is written."""
+    return pkg.with_name(f"{pkg.name}-{variant}") if variant else pkg
+
+
+def run_seeds(
+    seeds: list[int], size: int, work: Path, repeat: int, timeout: float | None, keep: bool
+) -> list[Result]:
+    """``sticoop validate`` on the package of SIZE events of each other seed (a valid
+    package must validate as fast whatever its seed)."""
+    out = []
+    for seed in seeds:
+        pkg = work / f"pkg-{size}-seed{seed}"
+        generate(size, seed, pkg, timeout)
+        log(f"  {size:>9,} validate seed {seed} x{repeat}")
+        out.append(measure(seed_bench(seed), size, pkg, work, repeat, timeout))
+        _log_result(out[-1])
+        if not keep:
+            shutil.rmtree(pkg, ignore_errors=True)
     return out
 
 

@@ -38,6 +38,8 @@ class Bench:
     env: dict[str, str] = field(default_factory=dict)
     per_size: bool = True
     expect_ok: bool = True  # exit 0 expected (a valid package)
+    expect_exit: int | None = None  # else this exit status expected (e.g. 1: invalid data)
+    variant: str = ""  # "bad": runs on the package with a few bad cells (``bad_cells``)
 
 
 def _py(script: str, *args: str) -> list[str]:
@@ -55,6 +57,15 @@ def benches() -> list[Bench]:
             [sticoop, "validate", "--help"],
         ),
         Bench(
+            "validate_bad",
+            "sticoop validate DIR-bad  (5 bad cells: exit 1)",
+            lambda d, s: [sticoop, "validate", str(d)],
+            [sticoop, "validate", "--help"],
+            expect_ok=False,
+            expect_exit=1,
+            variant="bad",
+        ),
+        Bench(
             "frictionless",
             "frictionless validate DIR/datapackage.json",
             lambda d, s: [frictionless, "validate", str(d / "datapackage.json")],
@@ -70,6 +81,12 @@ def benches() -> list[Bench]:
             "floor",
             "python benchmarks/probe_duckdb.py count DIR",
             lambda d, s: _py("probe_duckdb.py", "count", str(d)),
+            [sys.executable, "-c", "import duckdb"],
+        ),
+        Bench(
+            "floor_read",
+            "python benchmarks/probe_duckdb.py read DIR",
+            lambda d, s: _py("probe_duckdb.py", "read", str(d)),
             [sys.executable, "-c", "import duckdb"],
         ),
         Bench(
@@ -106,6 +123,16 @@ def benches() -> list[Bench]:
             per_size=False,
         ),
     ]
+
+
+def seed_bench(seed: int) -> Bench:
+    """``sticoop validate`` on the package generated with another SEED (same size)."""
+    sticoop = tool("sticoop")
+    return Bench(
+        f"validate_s{seed}",
+        f"sticoop validate DIR  (seed {seed})",
+        lambda d, s: [sticoop, "validate", str(d)],
+    )
 
 
 def generator_argv(n_events: int, seed: int, out: Path) -> list[str]:

@@ -1,6 +1,7 @@
 """Raw DuckDB baselines over a package's CSVs, read with an explicit all-VARCHAR schema.
 
     python benchmarks/probe_duckdb.py count DIR        # the floor: count(*) of every CSV
+    python benchmarks/probe_duckdb.py read DIR         # every cell read: sum(strlen(col))
     python benchmarks/probe_duckdb.py sql DIR "QUERY"  # QUERY over one view per table
 
 The dialect is spelled out (no sniffing), as the data contract asks of every reader. Only
@@ -41,6 +42,16 @@ def count_all(con, root: Path) -> int:
     )
 
 
+def read_all(con, root: Path) -> int:
+    """Characters of every cell of every CSV, summed: every column is materialised (the
+    count(*) floor parses the lines but keeps no cell)."""
+    total = 0
+    for _, path, cols in tables(root):
+        sums = ", ".join('coalesce(sum(strlen("' + c.replace('"', '""') + '")), 0)' for c in cols)
+        total += sum(con.execute(f"SELECT {sums} FROM {read_csv_sql(path, cols)}").fetchone())
+    return total
+
+
 def run_sql(con, root: Path, query: str) -> list[tuple]:
     """QUERY with one view per table."""
     for name, path, cols in tables(root):
@@ -49,7 +60,8 @@ def run_sql(con, root: Path, query: str) -> list[tuple]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 3 or argv[1] not in ("count", "sql") or (argv[1] == "sql" and len(argv) < 4):
+    modes = ("count", "read", "sql")
+    if len(argv) < 3 or argv[1] not in modes or (argv[1] == "sql" and len(argv) < 4):
         print(__doc__, file=sys.stderr)
         return 2
     import duckdb
@@ -58,6 +70,8 @@ def main(argv: list[str]) -> int:
     root = Path(argv[2])
     if argv[1] == "count":
         print(count_all(con, root))
+    elif argv[1] == "read":
+        print(read_all(con, root))
     else:
         print(run_sql(con, root, argv[3]))
     return 0

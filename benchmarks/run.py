@@ -2,6 +2,12 @@
 
     python benchmarks/run.py --sizes 10000,100000,1000000 --repeat 3
     python benchmarks/run.py --smoke            # 10k events, one run, in a temp directory
+    python benchmarks/run.py --sizes 100000 --seeds 1,5,7 --out /tmp/bench
+
+With --seeds, the first seed's package gets every benchmark and the others' get ``sticoop
+validate`` only (a valid package must validate as fast whatever its seed). Every size also
+times ``sticoop validate`` on a copy with five bad cells (``bad_cells.py``) against the clean
+package.
 
 Every figure comes from this one run on this machine. A full run writes BENCHMARKS.md,
 benchmarks/chart.png and benchmarks/out/results.json; a smoke run writes them into its
@@ -50,6 +56,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="one small size, one run, output in a temporary directory",
     )
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    p.add_argument(
+        "--seeds",
+        help="comma-separated generator seeds: the first gets every benchmark, the others "
+        "sticoop validate only (default: --seed)",
+    )
     p.add_argument(
         "--frictionless-max",
         type=int,
@@ -112,6 +123,9 @@ def _settings(args: argparse.Namespace) -> argparse.Namespace:
     args.size_list = sorted(
         {int(s.replace("_", "")) for s in (args.sizes or default_sizes).split(",") if s.strip()}
     )
+    args.seed_list = [int(s) for s in (args.seeds or str(args.seed)).split(",") if s.strip()]
+    args.seed_list = list(dict.fromkeys(args.seed_list))  # in order, once each
+    args.seed = args.seed_list[0]
     args.repeat = args.repeat or (1 if args.smoke else 3)
     args.correctness_events = args.correctness_events or (1000 if args.smoke else 2000)
     args.frictionless_repeat = args.frictionless_repeat or args.repeat
@@ -154,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not args.keep_packages:
             shutil.rmtree(pkg, ignore_errors=True)
+            shutil.rmtree(R.variant_dir(pkg, "bad"), ignore_errors=True)
+        results += R.run_seeds(
+            args.seed_list[1:], size, args.out, args.repeat, args.timeout, args.keep_packages
+        )
     results += R.run_fixed(suite, missing, args.out, args.repeat, args.timeout)
     checks, corr_cmd = (
         ([], [])
@@ -184,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         chart=args.chart,
         chart_note=chart_note,
         smoke=args.smoke,
+        seeds=args.seed_list,
     )
     _write(args.report, render(run, args.report))
     _write(args.out / "results.json", json.dumps(_as_json(run), indent=2, default=str) + "\n")

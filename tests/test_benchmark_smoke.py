@@ -204,10 +204,16 @@ def test_targets_pass_fail_and_not_measured():
         _r("validate", k, 2.0), _r("validate", m, 20.0, 900), _r("frictionless", m, 1100.0),
         _r("floor", m, 4.0), _r("sql", m, 1.0), _r("duckdb_sql", m, 0.8), _r("help", None, 0.5),
         Result("release", "release", m, status="failed", note="exit 1"),
+        _r("floor_read", m, 8.0), _r("validate_bad", m, 26.0), _r("validate_s5", m, 40.0),
+        _r("validate_s7", m, 22.0),
     ])  # fmt: skip
     status = {t.name: t.status for t in evaluate(res)}
     assert status["validate at 1M events ≥ 50× faster than frictionless"] == "PASS"  # 55×
-    assert status["validate at 1M events ≤ 4× the DuckDB floor"] == "FAIL"  # 5×
+    assert status["validate at 1M events ≤ 4× the DuckDB count(*) floor"] == "FAIL"  # 5×
+    assert status["validate at 1M events ≤ 3× the DuckDB read-every-column floor"] == "PASS"
+    assert status["validate at 1M events with 5 bad cells ≤ 1.5× the clean time"] == "PASS"
+    spread = "validate: slowest seed ≤ 1.5× the fastest (largest size with several seeds)"
+    assert status[spread] == "FAIL"  # seed 5: 2×
     assert status["validate at 1M events: peak memory < 1 GB"] == "PASS"
     assert status["validate: time at 1M ≤ 12× time at 100k"] == "PASS"  # 10×
     assert status["sticoop sql within 2× raw DuckDB (every size)"] == "PASS"

@@ -72,5 +72,5 @@ def test_an_error_in_a_check_is_raised_and_stops_the_pass(con):
 def test_repeated_key_hashes_are_found(con):
     con.execute("CREATE TABLE t AS SELECT hash(range % 4) AS h FROM range(5)")  # 0 and 4 repeat
     con.execute("CREATE TABLE u AS SELECT hash(range) AS h FROM range(1000)")
-    assert _finish(con, [repeated_key_check("t", "t", "h")], ["t"]) is True
-    assert _finish(con, [repeated_key_check("u", "u", "h")], ["u"]) is False
+    assert _finish(con, [repeated_key_check("t", "t", ["h"])], ["t"]) is True
+    assert _finish(con, [repeated_key_check("u", "u", ["h"])], ["u"]) is False

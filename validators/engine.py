@@ -28,12 +28,20 @@ from sticoop.validators.loading import (
     OK,
     UNUSABLE,
     LoadedTable,
+    display_path,
     load_table,
     scan_or_error,
     unreadable_table,
 )
 from sticoop.validators.parquet_loading import load_parquet_table
-from sticoop.validators.quick import prove_clean, quick_applies, worth_it
+from sticoop.validators.quick import (
+    QuickProof,
+    doubted_rows,
+    implied_targets,
+    quick_applies,
+    quick_pass,
+    worth_it,
+)
 from sticoop.validators.sql_cells import cell_check_sql
 
 MEMORY_LIMIT = "600MB"
@@ -78,9 +86,15 @@ def validate(
     report = Report(descriptor=str(pkg.descriptor_path), profile=pkg.profile)
     if quick_applies(pkg) and (quick if quick is not None else worth_it(pkg)):
         with _duckdb() as con:
-            rows = prove_clean(con, pkg, _retirable(pkg), say)
-        if rows is not None:
-            report.tables.update(rows)
+            proof = quick_pass(con, pkg, _retirable(pkg), say)
+            findings = None if proof is None else _recheck(con, pkg, proof, say)
+        if proof is not None and findings is not None:
+            report.engine = "quick" if not proof.doubted else "quick+recheck"
+            report.rechecked = list(proof.doubted)
+            for res in pkg.resources:  # what the precise engine reports first, per table
+                report.extend(integrity_findings(res, pkg.csv_path(res.name)))
+            report.extend(findings)
+            report.tables.update(proof.rows)
             return report
         say("the quick pass found something: checking everything precisely")
     total = len(pkg.resources)
@@ -126,6 +140,34 @@ def validate(
         say("checking rules across tables")
         report.extend(_rule_findings(con, pkg, loaded))
     return report
+
+
+def _recheck(
+    con, pkg: Package, proof: QuickProof, say: Callable[[str], None]
+) -> list[Finding] | None:
+    """The precise cell findings of the rows the quick pass doubted (in the order the precise
+    engine gives them), or None when they would leave a cell elsewhere unproven: a referenced
+    cell that breaks a rule, whose copies the quick pass took as clean (``implied_targets``).
+    """
+    findings: list[Finding] = []
+    for res in pkg.resources:
+        if res.name not in proof.doubted:
+            continue
+        say(f"checking the doubtful cells of {res.name} precisely")
+        doubted_rows(con, pkg, res, proof)
+        path = pkg.csv_path(res.name)
+        table = LoadedTable(
+            res,
+            display_path(path),
+            columns=list(res.field_names),
+            rows=proof.rows[res.name],
+            skip_rules=frozenset({"control-char"}),  # the file has no control byte
+        )
+        findings += _cell_findings(con, table, pkg.house)
+    relied_on = set(implied_targets(pkg).values())
+    if any((f.table, f.column) in relied_on for f in findings):
+        return None
+    return findings
 
 
 @contextmanager

@@ -54,6 +54,10 @@ class Report:
     profile: str = "spec"
     findings: list[Finding] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)  # rows read per table
+    # how it was checked: "precise" (every check), "quick" (the quick pass proved it clean),
+    # "quick+recheck" (proved but for doubtful cells, checked precisely in ``rechecked``)
+    engine: str = "precise"
+    rechecked: list[str] = field(default_factory=list)
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)

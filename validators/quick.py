@@ -5,11 +5,16 @@ error. The quick pass reads each CSV once with DuckDB into a narrow table (only 
 that keys and rules read), testing every cell with cheap SQL on the way (``quick_cells``) and
 checking foreign keys into tables already read. Identifiers are kept as 64-bit hashes, which
 keeps the tables small; this stays exact because every foreign key is checked on the text
-itself, and the primary-key check (distinct hashes) proves the hash has no collision among a
-table's keys. A thread reads the bytes (``quickscan``: numpy, outside the GIL) for control
-characters, text that may not be NFC, and the line count that catches blank lines and records
-spanning lines. The answer is only "no finding" (row counts) or "doubt" (None): on any doubt
-the precise engine runs from the start and explains everything.
+itself, and each referenced key is made one-to-one as soon as its table is read
+(``_resolve``): keys sharing a hash (DuckDB's string hash is weak on structured ids) get
+another stand-in in every hashed column, so a collision is proved harmless, not doubted.
+A thread reads the bytes (``quickscan``: numpy, outside the GIL) for control characters,
+text that may not be NFC, and the line count that catches blank lines and records spanning
+lines.
+
+The answer is "no finding" (row counts); "no finding but maybe in some tables' doubtful
+cells" (the precise cell checks then run on those rows only, ``doubted_rows``); or "doubt"
+(None): the precise engine then runs from the start and explains everything.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from sticoop.validators.sql_cells import quote_ident as q
 
 MIN_BYTES = 64 * 1024 * 1024  # below this the precise engine alone is about as fast
 _HEADER_MAX = 64 * 1024
+MAX_KEYS = 1000  # doubtful rows found again by key up to this many, else by their cells
 
 
 def quick_applies(pkg: Package) -> bool:
@@ -69,12 +75,43 @@ class _Plan:
     text: set[tuple[str, str]] = field(default_factory=set)  # also kept as "__s_<col>"
     early: dict[str, list[ForeignKey]] = field(default_factory=dict)  # checked while reading
     late: list[tuple[Resource, ForeignKey]] = field(default_factory=list)  # checked after
+    # each hashed column, with the tables whose key its values are (made one-to-one first)
+    families: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # per table, the hashes its different keys share: their texts get another stand-in
+    colliding: dict[str, list[int]] = field(default_factory=dict)
+
+    def stand_in(self, table: str, col: str, text: str) -> str:
+        """SQL for the 64-bit stand-in of the text TEXT in the hashed column TABLE.COL."""
+        shared = sorted({h for p in self.families[(table, col)] for h in self.colliding.get(p, [])})
+        return _hash_sql(text, shared)
+
+
+@dataclass(frozen=True)
+class QuickProof:
+    """What the quick pass proved: ROWS per table, and the tables (DOUBTED) where some cells
+    may break a rule. Everything else (files, keys, rules, every other cell) has no finding,
+    so only those tables' doubtful rows need the precise cell checks (``doubted_rows``)."""
+
+    rows: dict[str, int]
+    doubted: tuple[str, ...] = ()
+    # per doubted table with a key: SQL computing its kept key from the CSV's columns, and
+    # that column of its quick table (rows are then found by key, not by testing cells again)
+    keys: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def prove_clean(
     con, pkg: Package, retirable: dict[str, str], say: Callable[[str], None]
 ) -> dict[str, int] | None:
     """Row counts per table when the package has no finding (error or warning), else None."""
+    proof = quick_pass(con, pkg, retirable, say)
+    return proof.rows if proof is not None and not proof.doubted else None
+
+
+def quick_pass(
+    con, pkg: Package, retirable: dict[str, str], say: Callable[[str], None]
+) -> QuickProof | None:
+    """The quick pass: a proof that only some cells may break a rule, else None (a doubt about
+    a file, a key or a rule: the precise engine must check everything)."""
     import duckdb
 
     if not all(_plain_file(pkg.csv_path(r.name), r) for r in pkg.resources):
@@ -85,9 +122,10 @@ def prove_clean(
     with ThreadPoolExecutor(max_workers=1) as pool:
         scans = {r.name: pool.submit(scan_bytes, pkg.csv_path(r.name)) for r in plan.order}
         try:
-            rows = _read_all(con, pkg, plan, scans, checks, say)
-            if rows is None:
+            read = _read_all(con, pkg, plan, scans, checks, say)
+            if read is None:
                 return None
+            rows, doubted = read
             say("quick pass: keys and rules")
             if checks.finish():
                 return None
@@ -97,7 +135,64 @@ def prove_clean(
             checks.close()
             for future in scans.values():
                 future.cancel()
-    return {r.name: rows[r.name] for r in pkg.resources}
+    names = [r.name for r in pkg.resources]
+    keys = {r.name: _kept_key(r, plan) for r in pkg.resources if r.name in doubted}
+    return QuickProof(
+        {n: rows[n] for n in names},
+        tuple(n for n in names if n in doubted),
+        {n: k for n, k in keys.items() if k is not None},
+    )
+
+
+def _kept_key(res: Resource, plan: _Plan) -> tuple[str, str] | None:
+    """SQL computing RES's kept key (its hash, or its column's stand-in) from the CSV's
+    columns, and the quick table's column holding it; None without a primary key."""
+    if not res.primary_key:
+        return None
+    key = _key_sql(res, plan)
+    if key:
+        return key, "__key"
+    pk = res.primary_key[0]
+    kept = plan.stand_in(res.name, pk, q(pk)) if (res.name, pk) in plan.hashed else q(pk)
+    return kept, pk
+
+
+def doubted_rows(con, pkg: Package, res: Resource, proof: QuickProof) -> None:
+    """Re-read RES (a table the quick pass doubted) into the view the precise cell checks read,
+    keeping the rows with a doubtful cell (and maybe a few more), each with its line.
+
+    The quick pass proved the file plain (one record per line, exact header, no control
+    byte), so a row's line is its position + 2, as in the precise loader's fast path; a row
+    it did not doubt breaks no cell rule, so checking a few more rows changes no finding.
+    Rows are found by their kept key (a hash may match a few more), else by testing their
+    cells again.
+    """
+    name = res.name
+    keys = None
+    if name in proof.keys:
+        kept, column = proof.keys[name]
+        keys = con.execute(
+            f"SELECT DISTINCT {q(column)} FROM {q('quick_' + name)} "
+            f"WHERE __cells IS NOT false LIMIT {MAX_KEYS + 1}"
+        ).fetchall()
+    if keys is not None and len(keys) <= MAX_KEYS and all(k is not None for (k,) in keys):
+        # a list, not a join: a join would not keep the rows in file order
+        test = f"coalesce(list_contains({_list([k for (k,) in keys])}, {kept}), true)"
+    else:
+        implied = _implied_fields(pkg)
+        test = " OR ".join(doubtful_sql(f, (name, f.name) in implied) for f in res.fields)
+    every = ", ".join(q(f.name) for f in res.fields)
+    table = q("__quick_rows_" + name)
+    con.execute("SET preserve_insertion_order = true")  # the rowid is then the position
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT __d, if(__d, [{every}], NULL) AS __row "
+        f"FROM (SELECT *, ({test}) IS DISTINCT FROM false AS __d FROM {_read_csv(pkg, res)})"
+    )
+    cols = ", ".join(f"__row[{i}] AS {q(f.name)}" for i, f in enumerate(res.fields, 1))
+    con.execute(
+        f"CREATE OR REPLACE VIEW {q(name)} AS SELECT rowid + 2 AS __line, {cols} "
+        f"FROM {table} WHERE __d"
+    )
 
 
 def _read_all(
@@ -107,20 +202,80 @@ def _read_all(
     scans: dict[str, Future],
     checks: CheckRunner,
     say: Callable[[str], None],
-) -> dict[str, int] | None:
-    """Read every table, starting its checks once read; row counts, or None at the first
-    doubt (cells, lines, bytes, or a check that found something)."""
+) -> tuple[dict[str, int], set[str]] | None:
+    """Read every table, starting its checks once read: row counts and the tables with
+    doubtful cells, or None at the first other doubt (lines, bytes, a foreign key, or a check
+    that found something)."""
     implied = _implied_fields(pkg)
     rows: dict[str, int] = {}
+    doubted: set[str] = set()
+    resolved: set[str] = set()
+    waiting: list[str] = []
     for i, res in enumerate(plan.order, 1):
         say(f"[{i}/{len(plan.order)}] quick pass: reading {res.path}")
-        counted = _load(con, pkg, res, plan, implied)
+        loaded = _load(con, pkg, res, plan, implied)
         lines, plain = scans[res.name].result()
-        if counted is None or counted != lines - 1 or not plain or checks.found.is_set():
+        if loaded is None or loaded[0] != lines - 1 or not plain or checks.found.is_set():
             return None
-        rows[res.name] = counted
-        checks.ready(res.name)
-    return rows
+        if loaded[1]:
+            doubted.add(res.name)
+        if _resolved_here(res, plan) and not _resolve(con, pkg, res, plan, set(rows)):
+            return None
+        rows[res.name] = loaded[0]
+        resolved.add(res.name)
+        waiting.append(res.name)
+        for name in list(waiting):  # a table's checks wait until its hashes are one-to-one
+            if all(fam <= resolved for (t, _c), fam in plan.families.items() if t == name):
+                waiting.remove(name)
+                checks.ready(name)
+    return rows, doubted
+
+
+def _resolved_here(res: Resource, plan: _Plan) -> bool:
+    """True when RES's key is hashed, its text kept, and other hashed columns take its values:
+    ``_resolve`` then proves (or makes) its hashes one-to-one."""
+    pk = res.primary_key
+    return len(pk) == 1 and res.name in plan.families.get((res.name, pk[0]), set())
+
+
+def _resolve(con, pkg: Package, res: Resource, plan: _Plan, loaded: set[str]) -> bool:
+    """Make the hashes of RES's key one-to-one; False when a key text repeats (a finding).
+
+    Texts whose hash is shared by different keys get another stand-in, the low 64 bits of
+    their MD5 (``_hash_sql``): rewritten in the tables already read (which keep the texts)
+    and computed so by later loads; the key is then checked again.
+    """
+    from sticoop.validators.keys import any_repeated
+
+    pk, table = res.primary_key[0], q("quick_" + res.name)
+    key, text = q(pk), q("__s_" + pk)
+    if not any_repeated(con, f"SELECT {key} FROM {table}"):
+        return True
+    repeated = f"SELECT {key} FROM {table} WHERE {key} IS NOT NULL GROUP BY ALL HAVING count(*) > 1"
+    shared = sorted(int(h) for (h,) in con.execute(repeated).fetchall())
+    counts = (
+        f"SELECT count(*), count(DISTINCT {text}) FROM {table} "
+        f"WHERE {key} IN (SELECT * FROM ({repeated}))"
+    )
+    total, distinct = con.execute(counts).fetchone()
+    if total != distinct:
+        return False  # the same key twice: the precise engine reports it
+    plan.colliding[res.name] = shared
+    for (name, col), family in sorted(plan.families.items()):
+        if res.name in family and (name in loaded or name == res.name):
+            if (name, col) not in plan.text:
+                return False  # cannot happen: a column read before its key's table keeps text
+            stored = q("__s_" + col)
+            con.execute(
+                f"UPDATE {q('quick_' + name)} SET {q(col)} = {plan.stand_in(name, col, stored)} "
+                f"WHERE {stored} IS NOT NULL AND list_contains({_list(shared)}, hash({stored}))"
+            )
+    return not any_repeated(con, f"SELECT {key} FROM {table}")
+
+
+def _list(hashes: list[int]) -> str:
+    """A SQL list of the 64-bit hashes HASHES (numbers DuckDB computed, not input text)."""
+    return "[" + ", ".join(f"{int(h)}::UBIGINT" for h in hashes) + "]::UBIGINT[]"
 
 
 def _plain_file(path: Path, res: Resource) -> bool:
@@ -144,12 +299,20 @@ def _plan(pkg: Package, retirable: dict[str, str]) -> _Plan:
         for c in cols
     }
     plan.text = {(t, pk) for t, pk in retirable.items()}
+    names = pkg.resource_names
     for res in pkg.resources:
         for fk in res.foreign_keys:
             target = {(fk.resource, c) for c in fk.ref_fields}
             plan.text |= target
-            if len(fk.fields) == 1 and not (target | {(res.name, fk.fields[0])}) & composite:
+            to_key = fk.resource in names and fk.ref_fields == pkg.resource(fk.resource).primary_key
+            if (
+                to_key
+                and len(fk.fields) == 1
+                and not (target | {(res.name, fk.fields[0])}) & composite
+            ):
                 plan.hashed |= target | {(res.name, fk.fields[0])}
+                for column in ((fk.resource, fk.ref_fields[0]), (res.name, fk.fields[0])):
+                    plan.families.setdefault(column, set()).add(fk.resource)
     loaded: set[str] = set()
     for res in plan.order:
         for fk in res.foreign_keys:
@@ -178,7 +341,13 @@ def _load_order(pkg: Package) -> list[Resource]:
 
 
 def _implied_fields(pkg: Package) -> set[tuple[str, str]]:
-    """(table, column) pairs whose cells a passing foreign key check proves clean.
+    """(table, column) pairs whose cells a passing foreign key check proves clean."""
+    return set(implied_targets(pkg))
+
+
+def implied_targets(pkg: Package) -> dict[tuple[str, str], tuple[str, str]]:
+    """(table, column) pairs whose cells a passing foreign key check proves clean, each with
+    the (table, column) it refers to: the cell is clean when the referenced cell is.
 
     A single-column foreign key into a column that has every rule of the referencing column
     and is checked itself: a column that is a candidate in turn is never relied on, so no
@@ -196,7 +365,7 @@ def _implied_fields(pkg: Package) -> set[tuple[str, str]]:
                 and same_rules(res.field(child), parent.field(ref))
             ):
                 candidates[(res.name, child)] = (fk.resource, ref)
-    return {child for child, target in candidates.items() if target not in candidates}
+    return {c: t for c, t in candidates.items() if t not in candidates}
 
 
 def _kept_columns(pkg: Package, retirable: dict[str, str]) -> dict[str, list[str]]:
@@ -212,15 +381,16 @@ def _kept_columns(pkg: Package, retirable: dict[str, str]) -> dict[str, list[str
     return {r.name: [n for n in r.field_names if n in needed[r.name]] for r in pkg.resources}
 
 
-def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> int | None:
-    """Read RES into its narrow table; the row count, or None when any cell is doubtful."""
+def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> tuple[int, bool] | None:
+    """Read RES into its narrow table: the row count and whether some cell is doubtful, or
+    None when a row is doubtful otherwise (a foreign key naming no row)."""
     name = res.name
     cells = " OR ".join(doubtful_sql(f, (name, f.name) in implied) for f in res.fields)
-    doubts = ["__cells"] + [_missing_sql(fk) for fk in plan.early.get(name, [])]
+    doubts = [_missing_sql(fk) for fk in plan.early.get(name, [])] or ["false"]
     columns = []
     for col in plan.keep[name]:
         columns.append(
-            f"if({q(col)} IS NULL, NULL, hash({q(col)})) AS {q(col)}"
+            f"{plan.stand_in(name, col, q(col))} AS {q(col)}"
             if (name, col) in plan.hashed
             else q(col)
         )
@@ -232,12 +402,13 @@ def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> int | 
     table = q("quick_" + name)
     con.execute(
         f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(columns) or 'NULL AS __none'}, "
-        f"({' OR '.join(doubts)}) AS __doubt "
+        f"__cells, ({' OR '.join(doubts)}) AS __doubt "
         # cells are tested below the key look-ups, so free text never flows through the joins
         f"FROM (SELECT *, ({cells}) AS __cells FROM {_read_csv(pkg, res)})"
     )
-    rows, doubtful = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE __doubt IS DISTINCT FROM false) FROM {table}"
+    rows, cell_doubts, doubtful = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE __cells IS DISTINCT FROM false), "
+        f"count(*) FILTER (WHERE __doubt IS DISTINCT FROM false) FROM {table}"
     ).fetchone()
     kept = ", ".join(q(c) for c in plan.keep[name])
     con.execute(
@@ -249,7 +420,16 @@ def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> int | 
     )
     if texts:
         con.execute(f"CREATE OR REPLACE VIEW {q('__s_' + name)} AS SELECT {texts} FROM {table}")
-    return rows if doubtful == 0 else None
+    return (rows, cell_doubts > 0) if doubtful == 0 else None
+
+
+def _hash_sql(col: str, shared: list[int]) -> str:
+    """The 64-bit stand-in of the text COL: its hash, or the low half of its MD5 when its hash
+    is one of SHARED (a hash different keys have)."""
+    value = f"hash({col})"
+    if shared:
+        value = f"if(list_contains({_list(shared)}, {value}), md5_number_lower({col}), {value})"
+    return f"if({col} IS NULL, NULL, {value})"
 
 
 def _key_sql(res: Resource, plan: _Plan) -> str | None:
@@ -282,8 +462,11 @@ def _checks(pkg: Package, plan: _Plan, retirable: dict[str, str]) -> list[Check]
     """Every key, cycle and rule check, with the tables each reads (each must find nothing)."""
     checks = [table_check(p.name, p.tables, p.sql) for p in PRELUDES]
     for res in pkg.resources:
-        if res.primary_key:  # also proves the key hashes have no collision
-            checks.append(repeated_key_check(res.name, "quick_" + res.name, _key_column(res, plan)))
+        if res.primary_key and not _resolved_here(res, plan):  # those were checked when read
+            stored = [_key_column(res, plan)] if _key_sql(res, plan) else []
+            checks.append(
+                repeated_key_check(res.name, "quick_" + res.name, stored + list(res.primary_key))
+            )
         checks += [query_check((res.name,), cycle_sql(res, fk)) for fk in self_references(res)]
     for res, fk in plan.late:
         given = " AND ".join(f"{q('__s_' + c)} IS NOT NULL" for c in fk.fields)

@@ -9,6 +9,8 @@ leading whitespace and formula prefixes, and a round trip through DATE for dates
 
 from __future__ import annotations
 
+import re
+
 from sticoop.descriptor import Field
 from sticoop.validators.cell_rules import URI, CellRule, cell_rules
 from sticoop.validators.rule_checks import Edge, FullMatch, StartsWith
@@ -23,6 +25,9 @@ from sticoop.validators.sql_cells import (
 
 BYTE_RULES = ("control-char",)  # ruled out for the whole file by quickscan
 _URI_TAIL = "+[^\\s]*"
+# A pattern that only excludes control characters, e.g. ``[^\r\n]+``: a plain file's cells
+# hold none (no control byte, and no LF inside a cell since records are lines).
+_NO_CONTROLS = re.compile(r"\[\^(?:\\[rnt])+\]([+*])")
 # A cell that is exactly how DuckDB writes a date, in 10 characters, is YYYY-MM-DD with digits
 # only (no sign, no "(BC)", no fifth year digit): it breaks none of these.
 _SETTLED_BY_DATE = ("control-char", "placeholder", "whitespace", "formula-prefix", "date-invalid")
@@ -52,6 +57,9 @@ def doubtful_sql(field: Field, implied: bool = False) -> str:
 
 
 def _rule_sql(rule: CellRule, col: str) -> str:
+    if isinstance(rule.check, FullMatch) and (only := _NO_CONTROLS.fullmatch(rule.check.pattern)):
+        # settled by quickscan: only an empty cell can fail "+", and nothing fails "*"
+        return f"strlen({col}) = 0" if only.group(1) == "+" else "false"
     if rule.check == FullMatch(URI) and URI.endswith(_URI_TAIL):
         # A URI is its head, then no \s; in a plain file the only \s a cell can hold is a space.
         head = quote_literal("^" + URI.removesuffix(_URI_TAIL))

@@ -48,11 +48,21 @@ def table_check(name: str, reads: tuple[str, ...], sql: str) -> Check:
     return Check(frozenset(reads), build, provides=name)
 
 
-def repeated_key_check(table: str, relation: str, column: str) -> Check:
-    """Finds two rows of RELATION with the same COLUMN (a key hash; a NULL there was already
-    a doubt while reading)."""
-    sql = f"SELECT {q(column)} FROM {q(relation)}"
-    return Check(frozenset({table}), lambda cur: any_repeated(cur, sql))
+def repeated_key_check(table: str, relation: str, columns: list[str]) -> Check:
+    """Finds two rows of RELATION with the same key. COLUMNS: a hash of the key first (when
+    there is one), then the key's columns as kept (texts, or one-to-one hashes): a repeated
+    hash is settled on those, so a hash collision is no finding. (A NULL in the key was
+    already a doubt while reading.)"""
+    first = f"SELECT {q(columns[0])} FROM {q(relation)}"
+    keys = ", ".join(q(c) for c in columns[1:])
+    exact = f"SELECT 1 FROM {q(relation)} GROUP BY {keys} HAVING count(*) > 1"
+
+    def run(cur) -> bool:
+        if not any_repeated(cur, first):
+            return False
+        return len(columns) == 1 or bool(cur.execute(f"SELECT EXISTS ({exact})").fetchone()[0])
+
+    return Check(frozenset({table}), run)
 
 
 class CheckRunner:
