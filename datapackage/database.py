@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sticoop.concurrency import Cancelled, Interruptible
 from sticoop.ddl import (
@@ -29,6 +29,7 @@ from sticoop.ddl import (
 )
 from sticoop.descriptor import ForeignKey, Package, Resource
 from sticoop.errors import DataError, EnvironmentProblem
+from sticoop.sql_results import one_row
 
 if TYPE_CHECKING:
     import duckdb
@@ -88,10 +89,10 @@ def _fill_table(
         conditions.append(f"({nulls} OR EXISTS (SELECT 1 FROM {name} t WHERE {match}))")
     insert = f"INSERT INTO {name} SELECT s.* FROM {stage} s WHERE " + " AND ".join(conditions)
     pk = ", ".join(f"s.{ident(c)}" for c in res.primary_key)
-    total = _count(con.execute(f"SELECT count(*) FROM {stage}").fetchone())
+    total = int(one_row(con, f"SELECT count(*) FROM {stage}")[0])
     loaded = 0
     while loaded < total:
-        added = _count(con.execute(f"{insert}\nORDER BY {pk}").fetchone())
+        added = int(one_row(con, f"{insert}\nORDER BY {pk}")[0])
         if added == 0:
             raise DataError(
                 f"{res.name}: {total - loaded} rows reference rows of the same table that are "
@@ -205,9 +206,3 @@ def build_database(
                 con.close()
     except OSError as exc:
         raise EnvironmentProblem(f"cannot write {dest}: {exc.strerror}") from None
-
-
-def _count(row: tuple[Any, ...] | None) -> int:
-    """The number in a one-row, one-column result (a count, or the rows an INSERT added)."""
-    assert row is not None, "a count query returns one row"
-    return int(row[0])

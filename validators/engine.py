@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sticoop.descriptor import Package, Resource, load_package
 from sticoop.errors import DescriptorError
@@ -40,9 +41,12 @@ from sticoop.validators.quick import (
     implied_targets,
     quick_applies,
     quick_pass,
-    worth_it,
+    quick_pass_pays,
 )
 from sticoop.validators.sql_cells import cell_check_sql
+
+if TYPE_CHECKING:
+    import duckdb
 
 MEMORY_LIMIT = "600MB"
 
@@ -63,7 +67,7 @@ def validate(
     Never writes into the data directory: DuckDB works in memory and spills to a private
     temporary directory.
     """
-    say = progress or (lambda _message: None)
+    report_progress = progress or (lambda _message: None)
     if isinstance(path, Package) and profile in (None, path.profile):
         pkg = path
     else:
@@ -84,10 +88,10 @@ def validate(
                 )
             return report
     report = Report(descriptor=str(pkg.descriptor_path), profile=pkg.profile)
-    if quick_applies(pkg) and (quick if quick is not None else worth_it(pkg)):
+    if quick_applies(pkg) and (quick if quick is not None else quick_pass_pays(pkg)):
         with _duckdb() as con:
-            proof = quick_pass(con, pkg, _retirable(pkg), say)
-            findings = None if proof is None else _recheck(con, pkg, proof, say)
+            proof = quick_pass(con, pkg, _retirable(pkg), report_progress)
+            findings = None if proof is None else _recheck(con, pkg, proof, report_progress)
         if proof is not None and findings is not None:
             report.engine = "quick" if not proof.doubted else "quick+recheck"
             report.rechecked = list(proof.doubted)
@@ -96,7 +100,7 @@ def validate(
             report.extend(findings)
             report.tables.update(proof.rows)
             return report
-        say("the quick pass found something: checking everything precisely")
+        report_progress("the quick pass found something: checking everything precisely")
     total = len(pkg.resources)
     with _duckdb() as con:
         loaded = {}
@@ -112,7 +116,7 @@ def validate(
                 for r in pkg.resources
             ]
             for i, (res, scan) in enumerate(zip(pkg.resources, scans, strict=True), 1):
-                say(f"[{i}/{total}] reading {res.path}")
+                report_progress(f"[{i}/{total}] reading {res.path}")
                 path = pkg.csv_path(res.name)
                 if res.name not in readable:
                     table = unreadable_table(con, res, path, kinds[res.name].value)
@@ -133,17 +137,20 @@ def validate(
                 report.tables[res.name] = table.rows
         for i, table in enumerate(loaded.values(), 1):
             if table.state != UNUSABLE and table.columns:
-                say(f"[{i}/{total}] checking cells of {table.resource.name}")
+                report_progress(f"[{i}/{total}] checking cells of {table.resource.name}")
                 report.extend(_cell_findings(con, table, pkg.house))
-        say("checking keys")
+        report_progress("checking keys")
         report.extend(_key_findings(con, pkg, loaded))
-        say("checking rules across tables")
+        report_progress("checking rules across tables")
         report.extend(_rule_findings(con, pkg, loaded))
     return report
 
 
 def _recheck(
-    con, pkg: Package, proof: QuickProof, say: Callable[[str], None]
+    con: duckdb.DuckDBPyConnection,
+    pkg: Package,
+    proof: QuickProof,
+    report_progress: Callable[[str], None],
 ) -> list[Finding] | None:
     """The precise cell findings of the rows the quick pass doubted (in the order the precise
     engine gives them), or None when they would leave a cell elsewhere unproven: a referenced
@@ -153,7 +160,7 @@ def _recheck(
     for res in pkg.resources:
         if res.name not in proof.doubted:
             continue
-        say(f"checking the doubtful cells of {res.name} precisely")
+        report_progress(f"checking the doubtful cells of {res.name} precisely")
         doubted_rows(con, pkg, res, proof)
         path = pkg.csv_path(res.name)
         table = LoadedTable(
@@ -186,7 +193,9 @@ def _duckdb() -> Iterator:
         shutil.rmtree(spill, ignore_errors=True)
 
 
-def _cell_findings(con, table: LoadedTable, house: bool) -> list[Finding]:
+def _cell_findings(
+    con: duckdb.DuckDBPyConnection, table: LoadedTable, house: bool
+) -> list[Finding]:
     res = table.resource
     messages = {(f.name, r.code): r.message for f in res.fields for r in cell_rules(f, house)}
     columns = table.columns
@@ -234,7 +243,9 @@ def _usable(loaded: dict[str, LoadedTable], name: str, columns: tuple[str, ...] 
     return all(c in table.columns for c in columns)
 
 
-def _key_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Finding]:
+def _key_findings(
+    con: duckdb.DuckDBPyConnection, pkg: Package, loaded: dict[str, LoadedTable]
+) -> list[Finding]:
     findings: list[Finding] = []
     for res in pkg.resources:
         keyed = res.primary_key and _usable(loaded, res.name, res.primary_key)
@@ -253,7 +264,9 @@ def _key_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Fin
     return findings
 
 
-def _rule_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Finding]:
+def _rule_findings(
+    con: duckdb.DuckDBPyConnection, pkg: Package, loaded: dict[str, LoadedTable]
+) -> list[Finding]:
     import duckdb
 
     ready = {name for name, table in loaded.items() if table.state == OK}
@@ -263,7 +276,7 @@ def _rule_findings(con, pkg: Package, loaded: dict[str, LoadedTable]) -> list[Fi
                 con.execute(f"CREATE TEMP TABLE {prelude.name} AS {prelude.sql}")
                 ready.add(prelude.name)
             except duckdb.Error:
-                pass  # the rules that read it are skipped, and say so below
+                pass  # the rules that read it are skipped, and report_progress so below
     findings: list[Finding] = []
     if not pkg.house:
         return []  # the rules across tables are our data model's, not the Table Schema's
@@ -287,7 +300,9 @@ def _retirable(pkg: Package) -> dict[str, str]:
     }
 
 
-def _run_rule(con, rule: TableRule, loaded: dict[str, LoadedTable]) -> list[Finding]:
+def _run_rule(
+    con: duckdb.DuckDBPyConnection, rule: TableRule, loaded: dict[str, LoadedTable]
+) -> list[Finding]:
     import duckdb
 
     try:
@@ -302,7 +317,9 @@ def _run_rule(con, rule: TableRule, loaded: dict[str, LoadedTable]) -> list[Find
         ]
 
 
-def _run(con, code: str, sql: str, loaded: dict[str, LoadedTable]) -> list[Finding]:
+def _run(
+    con: duckdb.DuckDBPyConnection, code: str, sql: str, loaded: dict[str, LoadedTable]
+) -> list[Finding]:
     rows = con.execute(f"SELECT * FROM ({sql}) ORDER BY 1, 2").fetchall()
     return [
         Finding(

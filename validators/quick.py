@@ -24,8 +24,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sticoop.descriptor import ForeignKey, Package, Resource
+from sticoop.sql_results import one_row
 from sticoop.validators.crosstable import PRELUDES, RULES, retired_rules
 from sticoop.validators.keys import cycle_sql, self_references
 from sticoop.validators.loading import read_csv_sql
@@ -39,6 +41,9 @@ from sticoop.validators.quick_checks import (
 )
 from sticoop.validators.quickscan import scan_bytes
 from sticoop.validators.sql_cells import quote_ident as q
+
+if TYPE_CHECKING:
+    import duckdb
 
 MIN_BYTES = 64 * 1024 * 1024  # below this the precise engine alone is about as fast
 _HEADER_MAX = 64 * 1024
@@ -59,7 +64,7 @@ def quick_applies(pkg: Package) -> bool:
     )
 
 
-def worth_it(pkg: Package) -> bool:
+def quick_pass_pays(pkg: Package) -> bool:
     """True when the package's CSVs are large enough for the quick pass to pay off."""
     paths = [pkg.csv_path(r.name) for r in pkg.resources]
     return sum(p.stat().st_size for p in paths if p.is_file()) >= MIN_BYTES
@@ -100,15 +105,21 @@ class QuickProof:
 
 
 def prove_clean(
-    con, pkg: Package, retirable: dict[str, str], say: Callable[[str], None]
+    con: duckdb.DuckDBPyConnection,
+    pkg: Package,
+    retirable: dict[str, str],
+    report_progress: Callable[[str], None],
 ) -> dict[str, int] | None:
     """Row counts per table when the package has no finding (error or warning), else None."""
-    proof = quick_pass(con, pkg, retirable, say)
+    proof = quick_pass(con, pkg, retirable, report_progress)
     return proof.rows if proof is not None and not proof.doubted else None
 
 
 def quick_pass(
-    con, pkg: Package, retirable: dict[str, str], say: Callable[[str], None]
+    con: duckdb.DuckDBPyConnection,
+    pkg: Package,
+    retirable: dict[str, str],
+    report_progress: Callable[[str], None],
 ) -> QuickProof | None:
     """The quick pass: a proof that only some cells may break a rule, else None (a doubt about
     a file, a key or a rule: the precise engine must check everything)."""
@@ -122,11 +133,11 @@ def quick_pass(
     with ThreadPoolExecutor(max_workers=1) as pool:
         scans = {r.name: pool.submit(scan_bytes, pkg.csv_path(r.name)) for r in plan.order}
         try:
-            read = _read_all(con, pkg, plan, scans, checks, say)
+            read = _read_all(con, pkg, plan, scans, checks, report_progress)
             if read is None:
                 return None
             rows, doubted = read
-            say("quick pass: keys and rules")
+            report_progress("quick pass: keys and rules")
             if checks.finish():
                 return None
         except (duckdb.Error, OSError):  # the precise engine reports what went wrong
@@ -157,7 +168,9 @@ def _kept_key(res: Resource, plan: _Plan) -> tuple[str, str] | None:
     return kept, pk
 
 
-def doubted_rows(con, pkg: Package, res: Resource, proof: QuickProof) -> None:
+def doubted_rows(
+    con: duckdb.DuckDBPyConnection, pkg: Package, res: Resource, proof: QuickProof
+) -> None:
     """Re-read RES (a table the quick pass doubted) into the view the precise cell checks read,
     keeping the rows with a doubtful cell (and maybe a few more), each with its line.
 
@@ -196,12 +209,12 @@ def doubted_rows(con, pkg: Package, res: Resource, proof: QuickProof) -> None:
 
 
 def _read_all(
-    con,
+    con: duckdb.DuckDBPyConnection,
     pkg: Package,
     plan: _Plan,
     scans: dict[str, Future],
     checks: CheckRunner,
-    say: Callable[[str], None],
+    report_progress: Callable[[str], None],
 ) -> tuple[dict[str, int], set[str]] | None:
     """Read every table, starting its checks once read: row counts and the tables with
     doubtful cells, or None at the first other doubt (lines, bytes, a foreign key, or a check
@@ -212,7 +225,7 @@ def _read_all(
     resolved: set[str] = set()
     waiting: list[str] = []
     for i, res in enumerate(plan.order, 1):
-        say(f"[{i}/{len(plan.order)}] quick pass: reading {res.path}")
+        report_progress(f"[{i}/{len(plan.order)}] quick pass: reading {res.path}")
         loaded = _load(con, pkg, res, plan, implied)
         lines, plain = scans[res.name].result()
         if loaded is None or loaded[0] != lines - 1 or not plain or checks.found.is_set():
@@ -238,7 +251,9 @@ def _resolved_here(res: Resource, plan: _Plan) -> bool:
     return len(pk) == 1 and res.name in plan.families.get((res.name, pk[0]), set())
 
 
-def _resolve(con, pkg: Package, res: Resource, plan: _Plan, loaded: set[str]) -> bool:
+def _resolve(
+    con: duckdb.DuckDBPyConnection, pkg: Package, res: Resource, plan: _Plan, loaded: set[str]
+) -> bool:
     """Make the hashes of RES's key one-to-one; False when a key text repeats (a finding).
 
     Texts whose hash is shared by different keys get another stand-in, the low 64 bits of
@@ -257,7 +272,7 @@ def _resolve(con, pkg: Package, res: Resource, plan: _Plan, loaded: set[str]) ->
         f"SELECT count(*), count(DISTINCT {text}) FROM {table} "
         f"WHERE {key} IN (SELECT * FROM ({repeated}))"
     )
-    total, distinct = con.execute(counts).fetchone()
+    total, distinct = one_row(con, counts)
     if total != distinct:
         return False  # the same key twice: the precise engine reports it
     plan.colliding[res.name] = shared
@@ -381,7 +396,13 @@ def _kept_columns(pkg: Package, retirable: dict[str, str]) -> dict[str, list[str
     return {r.name: [n for n in r.field_names if n in needed[r.name]] for r in pkg.resources}
 
 
-def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> tuple[int, bool] | None:
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    pkg: Package,
+    res: Resource,
+    plan: _Plan,
+    implied: set[tuple[str, str]],
+) -> tuple[int, bool] | None:
     """Read RES into its narrow table: the row count and whether some cell is doubtful, or
     None when a row is doubtful otherwise (a foreign key naming no row)."""
     name = res.name
@@ -406,10 +427,11 @@ def _load(con, pkg: Package, res: Resource, plan: _Plan, implied: set) -> tuple[
         # cells are tested below the key look-ups, so free text never flows through the joins
         f"FROM (SELECT *, ({cells}) AS __cells FROM {_read_csv(pkg, res)})"
     )
-    rows, cell_doubts, doubtful = con.execute(
+    rows, cell_doubts, doubtful = one_row(
+        con,
         "SELECT count(*), count(*) FILTER (WHERE __cells IS DISTINCT FROM false), "
-        f"count(*) FILTER (WHERE __doubt IS DISTINCT FROM false) FROM {table}"
-    ).fetchone()
+        f"count(*) FILTER (WHERE __doubt IS DISTINCT FROM false) FROM {table}",
+    )
     kept = ", ".join(q(c) for c in plan.keep[name])
     con.execute(
         f"CREATE OR REPLACE VIEW {q(name)} AS SELECT NULL::BIGINT AS __line"

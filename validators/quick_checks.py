@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sticoop.sql_results import one_row
 from sticoop.validators.keys import any_repeated
 from sticoop.validators.sql_cells import quote_ident as q
 
@@ -41,7 +42,7 @@ def query_check(reads: tuple[str, ...] | frozenset[str], sql: str) -> Check:
 def table_check(name: str, reads: tuple[str, ...], sql: str) -> Check:
     """A helper table NAME built from SQL (a table, not TEMP: every cursor must see it)."""
 
-    def build(cur) -> bool:
+    def build(cur: duckdb.DuckDBPyConnection) -> bool:
         cur.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
         return False
 
@@ -57,10 +58,10 @@ def repeated_key_check(table: str, relation: str, columns: list[str]) -> Check:
     keys = ", ".join(q(c) for c in columns[1:])
     exact = f"SELECT 1 FROM {q(relation)} GROUP BY {keys} HAVING count(*) > 1"
 
-    def run(cur) -> bool:
+    def run(cur: duckdb.DuckDBPyConnection) -> bool:
         if not any_repeated(cur, first):
             return False
-        return len(columns) == 1 or bool(cur.execute(f"SELECT EXISTS ({exact})").fetchone()[0])
+        return len(columns) == 1 or bool(one_row(cur, f"SELECT EXISTS ({exact})")[0])
 
     return Check(frozenset({table}), run)
 
@@ -68,7 +69,7 @@ def repeated_key_check(table: str, relation: str, columns: list[str]) -> Check:
 class CheckRunner:
     """Runs checks on two worker threads, each with its own cursor, as their tables get ready."""
 
-    def __init__(self, con, checks: list[Check]) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, checks: list[Check]) -> None:
         self._con = con
         self._pending = list(checks)
         self._ready: set[str] = set()

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sticoop.validators.unicode_sets import suspicious_ranges
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CHUNK = 4 * 1024 * 1024
 _TAIL = 3  # bytes of a UTF-8 sequence that may continue into the next chunk
@@ -18,7 +22,7 @@ _INVALID = 0x110000  # index of the look-up table's "not a code point" entry
 
 
 @cache
-def _suspicious_table():
+def _suspicious_table() -> np.ndarray:
     """Boolean look-up table indexed by code point: True where text may not be NFC."""
     import numpy as np
 
@@ -30,7 +34,7 @@ def _suspicious_table():
 
 
 @cache
-def _pair_table():
+def _pair_table() -> np.ndarray:
     """Boolean look-up table indexed by (lead byte << 8 | next byte): True where a sequence so
     starting may encode a character of ``_suspicious_table`` (or is not valid UTF-8)."""
     import numpy as np
@@ -83,7 +87,7 @@ def may_break_nfc(data: bytes) -> bool:
     return _has_suspicious(padded, len(data), _suspicious_table())
 
 
-def _has_suspicious(data, stop: int, table, start: int = 0) -> bool:
+def _has_suspicious(data: np.ndarray, stop: int, table: np.ndarray, start: int = 0) -> bool:
     """True when a UTF-8 sequence starting in DATA[START:STOP] may break NFC or is invalid.
 
     Code points below U+0300 never do, and their lead bytes are below 0xCC, as are all
