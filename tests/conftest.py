@@ -42,7 +42,8 @@ def corpus_case(tmp_path):
 
 @pytest.fixture(scope="session")
 def corpus_report(tmp_path_factory):
-    """Factory: (path, expected, validation report) of a case, built and validated once."""
+    """Factory: (path, expected, validation report) of a case, built and validated once per
+    worker."""
     from sticoop.validators import validate
 
     cache: dict[str, tuple] = {}

@@ -1,6 +1,6 @@
 """Every broken package in tests/corpus gives exactly its expected findings and exit code,
-and the pandera and DuckDB engines report the same cell findings on it (one file, so both
-use the worker's one validation of each case)."""
+and the pandera and DuckDB engines report the same cell findings on it (the tests share each
+xdist worker's one validation of each case)."""
 
 from __future__ import annotations
 

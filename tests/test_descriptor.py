@@ -121,3 +121,22 @@ def test_loader_errors_are_typed(tmp_path):
     bad.write_text('{"resources": [{"name": "x", "path": "../x.csv", "schema": {"fields": []}}]}')
     with pytest.raises(DescriptorError, match="unsafe path"):
         load_package(bad)
+
+
+def test_profile_check_is_memoized_without_changing_its_answer():
+    import json
+
+    from sticoop.descriptor_profile import _problems, profile_problems
+
+    raw = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    raw["resources"][0]["schema"]["fields"][0]["type"] = "no-such-type"
+    del raw["resources"][1]["path"]
+    first = profile_problems(raw)
+    expected = list(first)
+    assert first and first == profile_problems(raw) == _problems(raw, "datapackage")
+    first.clear()  # the caller's list is its own
+    assert profile_problems(raw) == expected
+    # A value that is not plain JSON (a tuple for an array) is checked as it is, never as the
+    # JSON text it shares with a list.
+    raw["resources"] = tuple(raw["resources"])
+    assert profile_problems(raw) == _problems(raw, "datapackage") != expected
