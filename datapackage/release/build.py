@@ -24,11 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sticoop.atomic import write_atomic
 from sticoop.concurrency import Background, run_behind
 from sticoop.descriptor import Package, load_package
 from sticoop.diff import PackageDiff, summarize
 from sticoop.diff.tables import DiffEngine
 from sticoop.errors import EnvironmentProblem, ReleaseRefused
+from sticoop.integrity import file_digest
 from sticoop.package_source import opened_package
 from sticoop.release.changelog import render_section
 from sticoop.release.check import CheckResult, check_diff, resolve_previous
@@ -36,7 +38,7 @@ from sticoop.release.checksums import Checksums, table_checksums
 from sticoop.release.dates import release_date
 from sticoop.release.delta import write_delta
 from sticoop.release.entries import csv_zip_entries, write_parquet_release_files
-from sticoop.release.files import replace_dir, sha256_file, write_atomic, write_zip
+from sticoop.release.files import FILE_MODE, replace_dir, write_zip
 from sticoop.release.manifest import Digests, release_manifest, write_manifest, write_sums
 from sticoop.release.timings import Timings, untimed
 from sticoop.release_layout import (
@@ -139,7 +141,7 @@ def _write_artefacts(
     the CSV zip on a thread of its own, the Parquet zip and the delta here; then, once
     everything is written, the changelog section, release.json and SHA256SUMS."""
     names = artefact_names(pkg.name, pkg.version)
-    descriptor_sha = sha256_file(pkg.descriptor_path)
+    descriptor_sha = file_digest(pkg.descriptor_path, "sha256")
     section = render_section(diff, date, checksums, descriptor_sha)
     files = {kind: folder / name for kind, name in names.items()}
     digests: Digests = {}
@@ -154,7 +156,7 @@ def _write_artefacts(
         background.wait()  # for the zip and the database
     with timings.phase("manifest, sums"):
         files["changelog"] = folder / CHANGELOG_SECTION
-        write_atomic(files["changelog"], section.encode("utf-8"))
+        write_atomic(files["changelog"], section.encode("utf-8"), mode=FILE_MODE, make_parents=True)
         manifest = release_manifest(pkg, date, diff, folder, files, checksums, digests)
         write_manifest(folder, manifest)
         write_sums(folder, digests)

@@ -135,7 +135,7 @@ def _ranges(codes: list[int]) -> list[tuple[int, int]]:
 def _scan_sql(res: Resource, path: Path) -> tuple[str, bool]:
     """SELECT line, sort key per row; the line is NULL when a cell needs repair or the row is
     all empty. The bool says whether sort keys must strictly increase (a primary key)."""
-    from sticoop.ddl import literal
+    from sticoop.sql_text import quote_literal as literal
 
     cols = [f"c{i}" for i in range(len(res.fields))]
     names = res.field_names

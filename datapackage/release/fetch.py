@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import os
 import socket
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -24,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 
+from sticoop.atomic import atomic_output
 from sticoop.errors import (
     ChecksumMismatch,
     DiskWriteFailure,
@@ -40,6 +39,8 @@ INDEX_LIMIT = 16 << 20  # a release index larger than this is refused
 MAX_REDIRECTS = 5
 SCHEMES = ("http", "https")
 PART_SUFFIX = ".part"
+# downloaded files are the user's own, as the temporary files they were written to
+PART_MODE = 0o600
 _CHUNK = 1 << 16
 Progress = Callable[[int], None]
 
@@ -318,30 +319,17 @@ def download(
     SHA256, then renamed. A file that fails a check is deleted; TARGET is never left
     half-written, and the ``.part`` file is removed however the function is left (an error,
     Ctrl-C, or SIGTERM turned into an exception by the caller)."""
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=PART_SUFFIX, dir=target.parent
-        )
-    except OSError as exc:
-        raise DiskWriteFailure(f"cannot write into {target.parent}: {exc.strerror}") from None
-    tmp = Path(tmp_name)
-    try:
-        with (
-            os.fdopen(fd, "wb") as out,
-            _open(url, deadline) as resp,
-            _progress(show_progress, size) as bar,
-        ):
-            digest = _copy(resp, out, size, bar, deadline, url)
+    with (
+        atomic_output(target, mode=PART_MODE, suffix=PART_SUFFIX, error=DiskWriteFailure) as out,
+        _open(url, deadline) as resp,
+        _progress(show_progress, size) as bar,
+    ):
+        digest = _copy(resp, out, size, bar, deadline, url)
         if digest != sha256.lower():
             raise ChecksumMismatch(
                 f"{target.name}: SHA-256 {digest} differs from the index's {sha256}; "
                 "the file was deleted"
             )
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise DiskWriteFailure(f"cannot write {target}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @contextmanager

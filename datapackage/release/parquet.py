@@ -188,7 +188,7 @@ def parquet_descriptor(pkg: Package, written: dict[str, Path]) -> bytes:
     its ``bytes`` and ``hash`` those of that file, and the CSV-only properties dropped."""
     import copy
 
-    from sticoop.release.files import sha256_file
+    from sticoop.integrity import file_digest
 
     raw = copy.deepcopy(pkg.raw)
     for resource in raw.get("resources", []):
@@ -201,5 +201,5 @@ def parquet_descriptor(pkg: Package, written: dict[str, Path]) -> bytes:
         resource["format"] = "parquet"
         resource["mediatype"] = MEDIATYPE
         resource["bytes"] = path.stat().st_size
-        resource["hash"] = f"sha256:{sha256_file(path)}"
+        resource["hash"] = f"sha256:{file_digest(path, 'sha256')}"
     return (json.dumps(raw, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
