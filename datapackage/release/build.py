@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sticoop.atomic import write_atomic
-from sticoop.concurrency import Background, run_behind
+from sticoop.concurrency import Background, run_at_lower_priority
 from sticoop.descriptor import Package, load_package
 from sticoop.diff import PackageDiff, summarize
 from sticoop.diff.tables import DiffEngine
@@ -33,7 +33,7 @@ from sticoop.errors import EnvironmentProblem, ReleaseRefused
 from sticoop.integrity import file_digest
 from sticoop.package_source import opened_package
 from sticoop.release.changelog import render_section
-from sticoop.release.check import CheckResult, check_diff, resolve_previous
+from sticoop.release.check import CheckResult, check_diff, refuse_if_failed, resolve_previous
 from sticoop.release.checksums import Checksums, table_checksums
 from sticoop.release.dates import release_date
 from sticoop.release.delta import write_delta
@@ -105,15 +105,6 @@ def refuse_unsafe_names(pkg: Package) -> None:
             "refusing to build: names that would become file names are unsafe\n  "
             + "\n  ".join(problems),
             hint="use names of letters, digits, '.', '_' and '-' (e.g. 'agreement_parties')",
-        )
-
-
-def refuse_if_failed(check: CheckResult) -> None:
-    """ReleaseRefused naming every problem of a failed release check."""
-    if not check.ok:
-        raise ReleaseRefused(
-            f"{check.name} {check.version}: " + "\n".join(check.problems),
-            hint="raise the version in datapackage.json (see docs/versioning.md)",
         )
 
 
@@ -221,7 +212,7 @@ def build_release(
 
     The DuckDB file, the longest artefact to build, is started as soon as the data is known to
     be valid, and cancelled if the release is then refused; everything else runs beside it at
-    a lower priority (``run_behind``). TIMINGS, when given, records each phase.
+    a lower priority (``run_at_lower_priority``). TIMINGS, when given, records each phase.
     """
     from sticoop.database import build_database
     from sticoop.release.index import INDEX_FILE, read_merge, write_index
@@ -238,7 +229,7 @@ def build_release(
         database = tmp / artefact_names(pkg.name, pkg.version)["duckdb"]
         build = _timed(timings, "duckdb", build_database)
         background.start(build, pkg, database, cancel=background.cancel)
-        manifest, diff, check = run_behind(
+        manifest, diff, check = run_at_lower_priority(
             _check_and_write, pkg, tmp, target, previous, date, background, timings
         )
     with timings.phase("index"):

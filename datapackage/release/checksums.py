@@ -26,6 +26,7 @@ import hashlib
 import unicodedata
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from sticoop.descriptor import Package, Resource
@@ -33,6 +34,7 @@ from sticoop.release.files import arrow_bytes
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 Checksums = dict[str, dict[str, int | str]]
 _BATCH_ROWS = 64 * 1024
@@ -233,7 +235,7 @@ def canonical_file_digest(
     return rows, digest.hexdigest()
 
 
-def _ordered(keys, last: str | None, strict: bool, pc) -> bool:  # noqa: ANN001
+def _ordered(keys: pa.Array, last: str | None, strict: bool, pc: ModuleType) -> bool:
     """Sort keys increase (strictly with a primary key) within the batch and from LAST on."""
     compare = pc.less if strict else pc.less_equal
     if last is not None and not compare(last, keys[0]).as_py():

@@ -110,6 +110,8 @@ def _tracked(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPCon
     """BASE whose sockets (the plain one, then the TLS one) are handed to a Deadline."""
 
     class Tracked(base):  # type: ignore[valid-type,misc]
+        _create_connection: Callable[..., socket.socket]
+
         def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._deadline = deadline

@@ -66,7 +66,8 @@ def _set_level(info: zipfile.ZipInfo, level: int) -> None:
     if hasattr(info, "compress_level"):
         info.compress_level = level
     else:
-        info._compresslevel = level  # noqa: SLF001
+        # typeshed does not declare the private attribute that 3.11 and 3.12 read
+        info._compresslevel = level  # type: ignore[attr-defined]  # noqa: SLF001
 
 
 def arrow_bytes(array: pa.Array) -> pa.Buffer:
