@@ -337,21 +337,6 @@ class DiffEngine:
             ).fetchall()
         return [self._record(pair, row) for row in rows]
 
-    def iter_records(self, table: str) -> Iterator[RecordChange]:
-        """Every change of TABLE in key order, fetched in batches."""
-        index, pair = self._pair(table)
-        cursor = self.con.cursor()
-        try:
-            with self._reading():
-                cursor.execute(f"SELECT * FROM d{index} ORDER BY {self._order(pair)}")
-                batch = cursor.fetchmany(_BATCH)
-            while batch:
-                yield from (self._record(pair, row) for row in batch)
-                with self._reading():
-                    batch = cursor.fetchmany(_BATCH)
-        finally:
-            cursor.close()
-
     def _line_sql(self, pair: TablePair) -> str:
         """SQL for one change as its delta line: ``json.dumps(rec.to_dict(), ensure_ascii=False,
         separators=(",", ":"))`` plus LF, built by DuckDB (``test_delta_lines_match_json``).
