@@ -68,8 +68,7 @@ def check(path: PathArg = None, previous: PreviousOpt = None, dist: DistOpt = Pa
     """Fail (exit 1) when the version bump is smaller than the changes since the previous
     release require, naming each breaking change (rules: docs/versioning.md)."""
     from sticoop.descriptor import load_package
-    from sticoop.release.build import refuse_if_failed
-    from sticoop.release.check import check_package
+    from sticoop.release.check import check_package, refuse_if_failed
 
     result, diff, prev = check_package(load_package(path), previous, dist)
     _report(result, diff, prev)

@@ -12,12 +12,14 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import duckdb
 
-LOWER_PRIORITY = 5  # nice increment of the threads of ``run_behind``
+T = TypeVar("T")
+
+LOWER_PRIORITY = 5  # nice increment of the threads of ``run_at_lower_priority``
 
 
 class Cancelled(Exception):
@@ -59,7 +61,7 @@ class Background:
         self._pool.shutdown(wait=True)
 
 
-def run_behind(fn: Callable[..., Any], *args: Any) -> Any:
+def run_at_lower_priority(fn: Callable[..., T], *args: object) -> T:
     """Run FN(*ARGS) on a thread of lower priority (nice +5 where the platform allows), wait
     for it and return its result or raise its error.
 
@@ -78,12 +80,13 @@ def run_behind(fn: Callable[..., Any], *args: Any) -> Any:
         except BaseException as exc:  # handed to the waiting thread
             outcome["error"] = exc
 
-    worker = threading.Thread(target=run, name="sticoop-behind", daemon=True)
+    worker = threading.Thread(target=run, name="sticoop-lower-priority", daemon=True)
     worker.start()
     worker.join()
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["result"]
+    result: T = outcome["result"]
+    return result
 
 
 class Interruptible:

@@ -21,7 +21,6 @@ from sticoop.ddl import (
     convenience_view_statements,
     create_table_statement,
     enforceable_foreign_keys,
-    ident,
     primary_key_statement,
     table_order,
     type_statements,
@@ -30,6 +29,7 @@ from sticoop.ddl import (
 from sticoop.descriptor import ForeignKey, Package, Resource
 from sticoop.errors import DataError, EnvironmentProblem
 from sticoop.sql_results import one_row
+from sticoop.sql_text import quote_ident as ident
 
 if TYPE_CHECKING:
     import duckdb
@@ -180,11 +180,14 @@ def build_database(
     """
     import duckdb
 
-    from sticoop.release.files import atomic_path
+    from sticoop.atomic import atomic_path
+    from sticoop.release.files import FILE_MODE
 
     dest = Path(dest)
     try:
-        with atomic_path(dest, companions=(".wal",)) as tmp:
+        with atomic_path(
+            dest, mode=FILE_MODE, create=False, make_parents=True, companions=(".wal",)
+        ) as tmp:
             con = duckdb.connect(str(tmp), config={"memory_limit": MEMORY_LIMIT, **COMPACT})
             guard = Interruptible(con, cancel)
             try:

@@ -5,34 +5,22 @@ every column as text, then cast (no sniffing). Two shapes share one typed projec
 
 - *views* over ``read_csv`` (lazy: a query reads only the files and columns it needs), used by
   ``sticoop.connect`` and by the committed ``load.sql``;
-- *tables* with NOT NULL and CHECK constraints (and, in ``ddl_statements``, primary and foreign
-  keys), filled from the CSVs by ``sticoop.database.build_database`` for the release's
-  ``.duckdb`` file.
+- *tables* with NOT NULL and CHECK constraints, primary and foreign keys, filled from the CSVs
+  by ``sticoop.database.build_database`` for the release's ``.duckdb`` file.
 
 This module only writes SQL text; ``sticoop.database`` runs it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from sticoop.descriptor import Field, ForeignKey, Package, Resource
 from sticoop.errors import DataError
+from sticoop.sql_text import quote_ident, quote_literal
 from sticoop.views import VIEWS
 
-# DuckDB's reserved keywords (``duckdb_keywords()``, category 'reserved'), fixed here so that
-# generated SQL does not change with the installed DuckDB version.
-_RESERVED = frozenset(
-    """all analyse analyze and any array as asc asymmetric both case cast check collate column
-    constraint create default deferrable desc describe distinct do else end except false fetch
-    for foreign from group having in initially intersect into lambda lateral leading limit not
-    null offset on only or order pivot pivot_longer pivot_wider placing primary qualify
-    references returning select show some summarize symmetric table then to trailing true union
-    unique unpivot using variadic when where window with""".split()  # noqa: SIM905
-)
-_SIMPLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _SCALAR_TYPES = {
     "string": "VARCHAR",
     "integer": "INTEGER",
@@ -55,16 +43,9 @@ _INT32 = 2**31
 _INDENT = "    "
 
 
-def ident(name: str) -> str:
-    """Quote an identifier only where DuckDB needs it."""
-    if _SIMPLE_NAME.fullmatch(name) and name not in _RESERVED:
-        return name
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
+def _ident(name: str) -> str:
+    """NAME as an identifier of the generated DDL: quoted only where DuckDB needs it."""
+    return quote_ident(name, only_if_needed=True)
 
 
 def enum_type_name(resource: Resource, field: Field) -> str:
@@ -75,7 +56,7 @@ def enum_type_name(resource: Resource, field: Field) -> str:
 def column_type(resource: Resource, field: Field) -> str:
     """The DuckDB type of a column, from the descriptor alone."""
     if field.enum is not None:
-        return ident(enum_type_name(resource, field))
+        return _ident(enum_type_name(resource, field))
     if field.type == "integer" and not _fits_int32(field):
         return "HUGEINT"
     return _SCALAR_TYPES[field.type]
@@ -95,8 +76,8 @@ def type_statements(pkg: Package, *, if_not_exists: bool = False) -> list[str]:
     for res in pkg.resources:
         for f in res.fields:
             if f.enum is not None:
-                values = ", ".join(literal(v) for v in f.enum)
-                name = ident(enum_type_name(res, f))
+                values = ", ".join(quote_literal(v) for v in f.enum)
+                name = _ident(enum_type_name(res, f))
                 out.append(f"CREATE TYPE{guard} {name} AS ENUM ({values});")
     return out
 
@@ -110,13 +91,13 @@ def read_csv_call(pkg: Package, res: Resource, path: str) -> str:
 
         return parquet_text_source(res, path)
     dialect = res.dialect
-    columns = ", ".join(f"{literal(f.name)}: 'VARCHAR'" for f in res.fields)
+    columns = ", ".join(f"{quote_literal(f.name)}: 'VARCHAR'" for f in res.fields)
     options = [
-        literal(path),
+        quote_literal(path),
         f"columns = {{{columns}}}",
-        f"delim = {literal(dialect.delimiter)}",
-        f"quote = {literal(dialect.quote_char)}",
-        f"escape = {literal(dialect.escape)}",
+        f"delim = {quote_literal(dialect.delimiter)}",
+        f"quote = {quote_literal(dialect.quote_char)}",
+        f"escape = {quote_literal(dialect.escape)}",
         f"header = {'true' if dialect.header else 'false'}",
         "auto_detect = false",
         # a row that does not parse is an error, never skipped or padded (sticoop.csvread)
@@ -125,21 +106,21 @@ def read_csv_call(pkg: Package, res: Resource, path: str) -> str:
         "ignore_errors = false",
     ]
     if dialect.comment_char:
-        options.append(f"comment = {literal(dialect.comment_char)}")
+        options.append(f"comment = {quote_literal(dialect.comment_char)}")
     if res.missing_values != ("",):
-        options.append(f"nullstr = [{', '.join(literal(v) for v in res.missing_values)}]")
+        options.append(f"nullstr = [{', '.join(quote_literal(v) for v in res.missing_values)}]")
     return "read_csv(\n" + ",\n".join(_INDENT * 2 + o for o in options) + f"\n{_INDENT})"
 
 
 def cast_expression(resource: Resource, field: Field) -> str:
     """Expression turning the text column into its descriptor type (strict for booleans)."""
-    col = ident(field.name)
+    col = _ident(field.name)
     if field.type == "string" and field.enum is None:
         return col
     if field.type == "boolean":
-        trues = ", ".join(literal(v) for v in field.true_values)
-        falses = ", ".join(literal(v) for v in field.false_values)
-        where = literal(f"{resource.name}.{field.name}: not a boolean: ")
+        trues = ", ".join(quote_literal(v) for v in field.true_values)
+        falses = ", ".join(quote_literal(v) for v in field.false_values)
+        where = quote_literal(f"{resource.name}.{field.name}: not a boolean: ")
         return (
             f"CASE WHEN {col} IN ({trues}) THEN true WHEN {col} IN ({falses}) THEN false "
             f"WHEN {col} IS NULL THEN NULL ELSE error({where} || {col}) END"
@@ -148,7 +129,7 @@ def cast_expression(resource: Resource, field: Field) -> str:
         return f"CAST({col} AS {column_type(resource, field)})"
     from sticoop.validators.typed_sql import cast_sql
 
-    where = literal(f"{resource.name}.{field.name}: not a valid {field.type}: ")
+    where = quote_literal(f"{resource.name}.{field.name}: not a valid {field.type}: ")
     typed = f"CAST(({cast_sql(field, col)}) AS {column_type(resource, field)})"
     return f"CASE WHEN {col} IS NULL THEN NULL ELSE coalesce({typed}, error({where} || {col})) END"
 
@@ -171,7 +152,7 @@ def typed_select(pkg: Package, res: Resource, path: str) -> str:
     cols = []
     for f in res.fields:
         expr = cast_expression(res, f)
-        cols.append(expr if expr == ident(f.name) else f"{expr} AS {ident(f.name)}")
+        cols.append(expr if expr == _ident(f.name) else f"{expr} AS {_ident(f.name)}")
     body = (",\n" + _INDENT).join(cols)
     return f"SELECT\n{_INDENT}{body}\nFROM {read_csv_call(pkg, res, path)}"
 
@@ -180,19 +161,19 @@ def comment_statements(res: Resource, kind: str) -> list[str]:
     """``COMMENT ON TABLE|VIEW`` and ``COMMENT ON COLUMN`` from the descriptor's descriptions."""
     out = []
     about = res.title + (f": {res.description}" if res.description else "")
-    out.append(f"COMMENT ON {kind} {ident(res.name)} IS {literal(about)};")
+    out.append(f"COMMENT ON {kind} {_ident(res.name)} IS {quote_literal(about)};")
     for f in res.fields:
         if f.description:
-            target = f"{ident(res.name)}.{ident(f.name)}"
-            out.append(f"COMMENT ON COLUMN {target} IS {literal(f.description)};")
+            target = f"{_ident(res.name)}.{_ident(f.name)}"
+            out.append(f"COMMENT ON COLUMN {target} IS {quote_literal(f.description)};")
     return out
 
 
 def _check_constraints(f: Field) -> list[str]:
-    col = ident(f.name)
+    col = _ident(f.name)
     checks = []
     if f.pattern is not None and f.type == "string" and f.enum is None:
-        checks.append(f"regexp_full_match({col}, {literal(f.pattern)})")
+        checks.append(f"regexp_full_match({col}, {quote_literal(f.pattern)})")
     if f.max_length is not None:
         checks.append(f"length({col}) <= {int(f.max_length)}")
     from sticoop.validators.typed_sql import sql_literal
@@ -231,25 +212,25 @@ def create_table_statement(
     """
     lines = []
     for f in res.fields:
-        parts = [ident(f.name), column_type(res, f)]
+        parts = [_ident(f.name), column_type(res, f)]
         if f.required or f.name in res.primary_key:
             parts.append("NOT NULL")
         parts += [f"CHECK ({c})" for c in _check_constraints(f)]
         lines.append(" ".join(parts))
     if res.primary_key and primary_key:
-        lines.append(f"PRIMARY KEY ({', '.join(ident(c) for c in res.primary_key)})")
+        lines.append(f"PRIMARY KEY ({', '.join(_ident(c) for c in res.primary_key)})")
     for fk in enforceable_foreign_keys(pkg, res) if foreign_keys else []:
-        cols = ", ".join(ident(c) for c in fk.fields)
-        refs = ", ".join(ident(c) for c in fk.ref_fields)
-        lines.append(f"FOREIGN KEY ({cols}) REFERENCES {ident(fk.resource)} ({refs})")
+        cols = ", ".join(_ident(c) for c in fk.fields)
+        refs = ", ".join(_ident(c) for c in fk.ref_fields)
+        lines.append(f"FOREIGN KEY ({cols}) REFERENCES {_ident(fk.resource)} ({refs})")
     body = (",\n" + _INDENT).join(lines)
-    return f"CREATE TABLE {ident(res.name)} (\n{_INDENT}{body}\n);"
+    return f"CREATE TABLE {_ident(res.name)} (\n{_INDENT}{body}\n);"
 
 
 def primary_key_statement(res: Resource) -> str:
     """``ALTER TABLE … ADD PRIMARY KEY`` for a table created without its key."""
-    cols = ", ".join(ident(c) for c in res.primary_key)
-    return f"ALTER TABLE {ident(res.name)} ADD PRIMARY KEY ({cols});"
+    cols = ", ".join(_ident(c) for c in res.primary_key)
+    return f"ALTER TABLE {_ident(res.name)} ADD PRIMARY KEY ({cols});"
 
 
 def table_order(pkg: Package) -> list[Resource]:
@@ -269,16 +250,6 @@ def table_order(pkg: Package) -> list[Resource]:
     return [pkg.resource(n) for n in done]
 
 
-def ddl_statements(pkg: Package) -> list[str]:
-    """Enum types, tables with keys and constraints, and comments, in creation order."""
-    out = type_statements(pkg)
-    ordered = table_order(pkg)
-    out += [create_table_statement(pkg, res) for res in ordered]
-    for res in ordered:
-        out += comment_statements(res, "TABLE")
-    return out
-
-
 def view_statements(pkg: Package, *, base: str | Path | None = None) -> list[str]:
     """Typed views over the CSVs, with comments.
 
@@ -288,7 +259,7 @@ def view_statements(pkg: Package, *, base: str | Path | None = None) -> list[str
     out = type_statements(pkg, if_not_exists=True)
     for res in pkg.resources:
         path = res.path if base is None else str(Path(base) / res.path)
-        out.append(f"CREATE OR REPLACE VIEW {ident(res.name)} AS\n{typed_select(pkg, res, path)};")
+        out.append(f"CREATE OR REPLACE VIEW {_ident(res.name)} AS\n{typed_select(pkg, res, path)};")
         out += comment_statements(res, "VIEW")
     return out
 
@@ -302,7 +273,7 @@ def convenience_view_statements(available: Iterable[str] | None = None) -> list[
         if have is not None and not set(view.requires) <= have:
             continue
         out.append(f"CREATE OR REPLACE VIEW {view.name} AS\n{view.sql.strip()};")
-        out.append(f"COMMENT ON VIEW {view.name} IS {literal(view.description)};")
+        out.append(f"COMMENT ON VIEW {view.name} IS {quote_literal(view.description)};")
     return out
 
 
@@ -319,11 +290,6 @@ def load_sql(pkg: Package) -> str:
     ]
     body = view_statements(pkg) + convenience_view_statements(pkg.resource_names)
     return "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n"
-
-
-def table_names(pkg: Package) -> list[str]:
-    """The descriptor's table names."""
-    return pkg.resource_names
 
 
 def view_names() -> Sequence[str]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sticoop.atomic import copy_atomic, write_atomic
 from sticoop.errors import (
     DiskWriteFailure,
     IndexInvalid,
@@ -32,6 +33,7 @@ from sticoop.errors import (
     UnknownVersion,
     UsageError,
 )
+from sticoop.integrity import file_digest
 from sticoop.release.cache import (
     INDEX_COPY,
     cached_path,
@@ -44,12 +46,14 @@ from sticoop.release.cache import (
 from sticoop.release.fetch import (
     DEADLINE,
     MAX_DEADLINE,
+    PART_MODE,
+    PART_SUFFIX,
     Deadline,
     check_scheme,
     download,
     fetch_small,
 )
-from sticoop.release.files import replace_dir, sha256_file, write_atomic
+from sticoop.release.files import FILE_MODE, replace_dir
 from sticoop.release.index import (
     DEFAULT_INDEX_URL,
     dir_name,
@@ -103,7 +107,7 @@ def _is_verified(target: Path, info: dict[str, Any]) -> bool:
         target.is_file()
         and not target.is_symlink()
         and target.stat().st_size == info["size"]
-        and sha256_file(target) == info["sha256"].lower()
+        and file_digest(target, "sha256") == info["sha256"].lower()
     )
 
 
@@ -115,17 +119,10 @@ def _from_store(info: dict[str, Any], target: Path) -> bool:
     found = cached_object(target.parents[2], info["sha256"], info["size"])
     if found is None:
         return False
-    name = ""
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        with os.fdopen(fd, "wb") as out, found.open("rb") as src:
-            shutil.copyfileobj(src, out)
-        os.replace(name, target)
-    except OSError:
+        copy_atomic(found, target, mode=PART_MODE, suffix=PART_SUFFIX, error=DiskWriteFailure)
+    except DiskWriteFailure:
         return False  # then it is downloaded
-    finally:
-        if name:
-            Path(name).unlink(missing_ok=True)
     return _is_verified(target, info)
 
 
@@ -209,22 +206,12 @@ def _install_file(source: Path, dest: Path, force: bool) -> Path:
         raise UsageError(f"{target} already exists", hint="pass --force to replace it")
     if target.is_dir():
         raise UsageError(f"{target} is a directory")
-    tmp: Path | None = None
     created = make_dirs(dest)
     done = False
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=dest)
-        tmp = Path(name)
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            shutil.copyfileobj(src, out)
-        tmp.chmod(0o644)
-        os.replace(tmp, target)
+        copy_atomic(source, target, mode=FILE_MODE, error=DiskWriteFailure)
         done = True
-    except OSError as exc:
-        raise DiskWriteFailure(f"cannot write {target}: {exc.strerror}") from None
     finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
         if not done:
             remove_empty(created)
     return target
@@ -244,7 +231,7 @@ def _online(
     target = cached_path(cache, name, ver, info["file"])
     hit = _cached_artefact(info, target, deadline, progress)
     with suppress(SticoopError, OSError):  # the copy only serves --offline
-        write_atomic(target.parent.parent / INDEX_COPY, data)
+        write_atomic(target.parent.parent / INDEX_COPY, data, mode=FILE_MODE, make_parents=True)
     return name, ver, info, target, hit
 
 

@@ -136,9 +136,9 @@ class DiskWriteFailure(FileProblem):
 
 
 class UnsafeArchive(FileProblem):
-    """An archive is not a valid zip, or holds a member sticoop will not write: an absolute or
-    escaping path, a link or device, a name clash, nesting too deep, or more data than
-    announced or allowed (exit 8)."""
+    """An archive cannot be read, is not a valid zip, or holds a member sticoop will not write:
+    an absolute or escaping path, a link or device, a name clash, nesting too deep, or more
+    data than announced or allowed (exit 8)."""
 
     exit_code = 8
     code = "unsafe-archive"

@@ -372,8 +372,8 @@ def read_table(name: str, data: str | Path | None = None, pandas: bool = False) 
     """
     import duckdb
 
-    from sticoop.ddl import ident
     from sticoop.extras import require
+    from sticoop.sql_text import quote_ident as ident
 
     if pandas:
         require("pandas", "pandas", "read_table(pandas=True)")

@@ -205,7 +205,7 @@ def _materialise(
     session: _Session, source: Source, tmp: Path, previous: dict[str, str], accept: bool
 ) -> LockEntry:
     """Put SOURCE's file at its local path in TMP, checked; its lock entry."""
-    from sticoop.release.files import sha256_file
+    from sticoop.integrity import file_digest
     from sticoop.release.store import cached_object, forget, now, write_record
 
     target = tmp.joinpath(*PurePosixPath(source.local).parts)
@@ -215,13 +215,13 @@ def _materialise(
         if not source.member.is_file() or source.member.is_symlink():
             raise ResourceRefused(f"resource {source.name!r}: {source.local} is not in the zip")
         path, size = source.member, source.member.stat().st_size
-        sha = sha256_file(path)
+        sha = file_digest(path, "sha256")
     else:
         algorithm_sha = (source.declared_hash or "").lower().startswith("sha256:")
         if algorithm_sha and source.declared_hash:
             cached = cached_object(session.cache, source.declared_hash.split(":", 1)[1])
         if cached is not None:
-            path, size, sha = cached, cached.stat().st_size, sha256_file(cached)
+            path, size, sha = cached, cached.stat().st_size, file_digest(cached, "sha256")
         else:
             limit = min(source.declared_bytes, MAX_FILE) if source.declared_bytes else MAX_FILE
             try:
@@ -417,8 +417,8 @@ def verify_package(
 ) -> Verification:
     """Check FOLDER's files against its lock, then (unless OFFLINE) fetch every URL again and
     compare; UpstreamChanged (exit 5) listing every difference."""
+    from sticoop.integrity import file_digest
     from sticoop.release.cache import user_cache_dir
-    from sticoop.release.files import sha256_file
 
     source, entries = read_lock_source(folder)
     problems = []
@@ -426,8 +426,8 @@ def verify_package(
         path = folder.joinpath(*PurePosixPath(e.path).parts)
         if not path.is_file():
             problems.append(f"{e.path}: missing on disk")
-        elif path.stat().st_size != e.bytes or sha256_file(path) != e.sha256:
-            problems.append(f"{e.path}: modified on disk (sha256 {sha256_file(path)})")
+        elif path.stat().st_size != e.bytes or file_digest(path, "sha256") != e.sha256:
+            problems.append(f"{e.path}: modified on disk (sha256 {file_digest(path, 'sha256')})")
     if not offline:
         remote = [source, *(e for e in entries if "#" not in e.url)]
         bars = _Bars(progress)

@@ -141,8 +141,8 @@ def check_zip(archive: Path, max_size: int | None = None) -> list[zipfile.ZipInf
             return check_archive(zf, max_size)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise UnsafeArchive(f"{archive.name}: not a valid zip archive ({exc})") from None
-    except OSError as exc:
-        raise DiskWriteFailure(f"cannot read {archive}: {exc.strerror}") from None
+    except OSError as exc:  # damaged or unreadable: not an archive sticoop can unpack
+        raise UnsafeArchive(f"{archive}: cannot read the archive: {exc.strerror}") from None
 
 
 def extract_zip(archive: Path, dest: Path, max_size: int | None = None) -> list[Path]:

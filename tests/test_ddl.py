@@ -10,18 +10,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from ddl_helpers import ddl_statements
 
 from sticoop.database import build_database
-from sticoop.ddl import (
-    ddl_statements,
-    enforceable_foreign_keys,
-    ident,
-    load_sql,
-    view_names,
-)
+from sticoop.ddl import enforceable_foreign_keys, load_sql, view_names
 from sticoop.descriptor import Field, Package, load_package, parse_package
 from sticoop.errors import DataError, QueryError
 from sticoop.query import connect, run_query
+from sticoop.sql_text import quote_ident
 
 REPO = Path(__file__).resolve().parents[1]
 SCALAR = {"string": "VARCHAR", "integer": "INTEGER", "number": "DOUBLE", "boolean": "BOOLEAN"}
@@ -64,7 +60,7 @@ def csv_rows(path: Path) -> int:
 
 
 def described(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str]]:
-    return [(row[0], row[1]) for row in con.execute(f"DESCRIBE {ident(name)}").fetchall()]
+    return [(row[0], row[1]) for row in con.execute(f"DESCRIBE {quote_ident(name)}").fetchall()]
 
 
 def copy_dataset(dest: Path) -> Path:
@@ -138,7 +134,7 @@ def test_release_tables_have_no_key_indexes(
     assert keys == 0
     assert built.execute("SELECT count(*) FROM duckdb_indexes()").fetchone()[0] == 0
     for res in pkg.resources:
-        query = f"SELECT * FROM {ident(res.name)} ORDER BY ALL"
+        query = f"SELECT * FROM {quote_ident(res.name)} ORDER BY ALL"
         assert built.execute(query).fetchall() == keyed.execute(query).fetchall()
 
 
@@ -169,7 +165,7 @@ def test_built_database_holds_every_row_and_the_views(
     pkg: Package, built: duckdb.DuckDBPyConnection
 ) -> None:
     for res in pkg.resources:
-        count = built.execute(f"SELECT count(*) FROM {ident(res.name)}").fetchone()[0]
+        count = built.execute(f"SELECT count(*) FROM {quote_ident(res.name)}").fetchone()[0]
         assert count == csv_rows(pkg.csv_path(res.name))
     for name in view_names():
         assert built.execute(f"SELECT count(*) FROM {name}").fetchone()[0] >= 0
@@ -271,10 +267,10 @@ def test_boolean_columns_accept_only_the_descriptor_values(tmp_path: Path) -> No
 
 
 def test_quoting_of_identifiers() -> None:
-    assert ident("events") == "events"
-    assert ident("select") == '"select"'
-    assert ident("Odd Name") == '"Odd Name"'
-    assert ident('a"b') == '"a""b"'
+    assert quote_ident("events", only_if_needed=True) == "events"
+    assert quote_ident("select", only_if_needed=True) == '"select"'
+    assert quote_ident("Odd Name", only_if_needed=True) == '"Odd Name"'
+    assert quote_ident('a"b', only_if_needed=True) == '"a""b"'
 
 
 def test_committed_load_sql_is_current(pkg: Package) -> None:
@@ -290,7 +286,7 @@ def test_load_sql_builds_typed_views_in_plain_duckdb(
     con.execute((REPO / "load.sql").read_text(encoding="utf-8"))
     for res in pkg.resources:
         assert described(con, res.name) == [(f.name, expected_type(f)) for f in res.fields]
-        count = con.execute(f"SELECT count(*) FROM {ident(res.name)}").fetchone()[0]
+        count = con.execute(f"SELECT count(*) FROM {quote_ident(res.name)}").fetchone()[0]
         assert count == csv_rows(pkg.csv_path(res.name))
     kinds = dict(
         con.execute(

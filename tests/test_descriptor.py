@@ -75,8 +75,7 @@ def test_pandera_schema_agrees_with_descriptor(pkg):
 
 def test_duckdb_ddl_agrees_with_descriptor(pkg):
     import duckdb
-
-    from sticoop.ddl import ddl_statements
+    from ddl_helpers import ddl_statements
 
     con = duckdb.connect()
     for stmt in ddl_statements(pkg):

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sticoop.canonical import canonical_table_bytes, encode_rows
-from sticoop.descriptor import Package, load_package
-from sticoop.diff.tables import DiffEngine
+from sticoop.descriptor import Package, Resource, load_package
+from sticoop.diff.tables import DiffEngine, RecordChange
 from sticoop.release import checksums
 from sticoop.release.checksums import canonical_file_digest, table_checksums
 from sticoop.release.delta import write_delta
@@ -221,10 +221,17 @@ def test_random_tables_give_the_reference_checksum(root: Path, rows: list[list[s
 # --- delta lines --------------------------------------------------------------------------------
 
 
+def changes_in_key_order(engine: DiffEngine, table: str) -> list[RecordChange]:
+    """Every change of TABLE in key order, read through the engine's own view and records."""
+    index, pair = engine._pair(table)
+    rows = engine.con.execute(f"SELECT * FROM d{index} ORDER BY {engine._order(pair)}").fetchall()
+    return [engine._record(pair, row) for row in rows]
+
+
 def python_delta(engine: DiffEngine) -> bytes:
     out = bytearray()
     for pair in engine.pairs:
-        for rec in engine.iter_records(pair.name):
+        for rec in changes_in_key_order(engine, pair.name):
             out += json.dumps(rec.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
             out += b"\n"
     return bytes(out)
@@ -294,12 +301,25 @@ def test_parquet_row_groups_are_fixed(root: Path, monkeypatch: pytest.MonkeyPatc
     res = pkg.resource("items")
     monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", 300)
     monkeypatch.setattr(parquet, "_BLOCK_SIZE", 4096)  # many small CSV blocks
-    data = parquet.parquet_bytes(pkg, res)
+    data = parquet_bytes(pkg, res)
     monkeypatch.setattr(parquet, "_BLOCK_SIZE", 1 << 20)  # one block: same file
-    assert parquet.parquet_bytes(pkg, res) == data
+    assert parquet_bytes(pkg, res) == data
     meta = pq.ParquetFile(pa.BufferReader(data)).metadata
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [300] * 3 + [100]
-    assert pq.read_table(pa.BufferReader(data)).equals(parquet.arrow_table(pkg, res))
+    # the whole CSV read at once and typed: the same table as the file's row groups
+    whole = pa.Table.from_batches(list(parquet._text_batches(pkg, res)))
+    assert pq.read_table(pa.BufferReader(data)).equals(parquet._typed(whole, pkg, res))
+
+
+def parquet_bytes(pkg: Package, res: Resource) -> bytes:
+    """The Parquet file of one table as bytes (``write_parquet`` into a buffer)."""
+    import pyarrow as pa
+
+    from sticoop.release.parquet import write_parquet
+
+    sink = pa.BufferOutputStream()
+    write_parquet(pkg, res, sink)
+    return sink.getvalue().to_pybytes()
 
 
 def test_database_build_can_be_cancelled(root: Path, tmp_path: Path) -> None:

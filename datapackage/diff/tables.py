@@ -216,7 +216,8 @@ class DiffEngine:
         the whole file now to count its rows (and to report a broken CSV early)."""
         import duckdb
 
-        from sticoop.ddl import ident, read_csv_call
+        from sticoop.ddl import read_csv_call
+        from sticoop.sql_text import quote_ident as ident
 
         if pkg is None or res is None:
             empty = ", ".join(f"CAST(NULL AS VARCHAR) AS {ident(c)}" for c in cols)
@@ -253,7 +254,7 @@ class DiffEngine:
 
     def _one_side(self, index: int, pair: TablePair) -> None:
         """A table on one side only: every record is added (or removed); no join, no copy."""
-        from sticoop.ddl import ident
+        from sticoop.sql_text import quote_ident as ident
 
         added = bool(pair.new_columns)
         side = f"n{index}" if added else f"o{index}"
@@ -277,7 +278,7 @@ class DiffEngine:
         pair.one_sided = True
 
     def _join(self, index: int, pair: TablePair) -> None:
-        from sticoop.ddl import ident
+        from sticoop.sql_text import quote_ident as ident
         from sticoop.sql_text import quote_literal as literal
 
         o, n = f"o{index}", f"n{index}"
@@ -335,21 +336,6 @@ class DiffEngine:
                 [change],
             ).fetchall()
         return [self._record(pair, row) for row in rows]
-
-    def iter_records(self, table: str) -> Iterator[RecordChange]:
-        """Every change of TABLE in key order, fetched in batches."""
-        index, pair = self._pair(table)
-        cursor = self.con.cursor()
-        try:
-            with self._reading():
-                cursor.execute(f"SELECT * FROM d{index} ORDER BY {self._order(pair)}")
-                batch = cursor.fetchmany(_BATCH)
-            while batch:
-                yield from (self._record(pair, row) for row in batch)
-                with self._reading():
-                    batch = cursor.fetchmany(_BATCH)
-        finally:
-            cursor.close()
 
     def _line_sql(self, pair: TablePair) -> str:
         """SQL for one change as its delta line: ``json.dumps(rec.to_dict(), ensure_ascii=False,

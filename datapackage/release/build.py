@@ -24,19 +24,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sticoop.concurrency import Background, run_behind
+from sticoop.atomic import write_atomic
+from sticoop.concurrency import Background, run_at_lower_priority
 from sticoop.descriptor import Package, load_package
 from sticoop.diff import PackageDiff, summarize
 from sticoop.diff.tables import DiffEngine
 from sticoop.errors import EnvironmentProblem, ReleaseRefused
+from sticoop.integrity import file_digest
 from sticoop.package_source import opened_package
 from sticoop.release.changelog import render_section
-from sticoop.release.check import CheckResult, check_diff, resolve_previous
+from sticoop.release.check import CheckResult, check_diff, refuse_if_failed, resolve_previous
 from sticoop.release.checksums import Checksums, table_checksums
 from sticoop.release.dates import release_date
 from sticoop.release.delta import write_delta
 from sticoop.release.entries import csv_zip_entries, write_parquet_release_files
-from sticoop.release.files import replace_dir, sha256_file, write_atomic, write_zip
+from sticoop.release.files import FILE_MODE, replace_dir, write_zip
 from sticoop.release.manifest import Digests, release_manifest, write_manifest, write_sums
 from sticoop.release.timings import Timings, untimed
 from sticoop.release_layout import (
@@ -106,15 +108,6 @@ def refuse_unsafe_names(pkg: Package) -> None:
         )
 
 
-def refuse_if_failed(check: CheckResult) -> None:
-    """ReleaseRefused naming every problem of a failed release check."""
-    if not check.ok:
-        raise ReleaseRefused(
-            f"{check.name} {check.version}: " + "\n".join(check.problems),
-            hint="raise the version in datapackage.json (see docs/versioning.md)",
-        )
-
-
 def _timed(timings: Timings, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     """FN, recorded as phase NAME of TIMINGS when it runs."""
 
@@ -139,7 +132,7 @@ def _write_artefacts(
     the CSV zip on a thread of its own, the Parquet zip and the delta here; then, once
     everything is written, the changelog section, release.json and SHA256SUMS."""
     names = artefact_names(pkg.name, pkg.version)
-    descriptor_sha = sha256_file(pkg.descriptor_path)
+    descriptor_sha = file_digest(pkg.descriptor_path, "sha256")
     section = render_section(diff, date, checksums, descriptor_sha)
     files = {kind: folder / name for kind, name in names.items()}
     digests: Digests = {}
@@ -154,7 +147,7 @@ def _write_artefacts(
         background.wait()  # for the zip and the database
     with timings.phase("manifest, sums"):
         files["changelog"] = folder / CHANGELOG_SECTION
-        write_atomic(files["changelog"], section.encode("utf-8"))
+        write_atomic(files["changelog"], section.encode("utf-8"), mode=FILE_MODE, make_parents=True)
         manifest = release_manifest(pkg, date, diff, folder, files, checksums, digests)
         write_manifest(folder, manifest)
         write_sums(folder, digests)
@@ -219,7 +212,7 @@ def build_release(
 
     The DuckDB file, the longest artefact to build, is started as soon as the data is known to
     be valid, and cancelled if the release is then refused; everything else runs beside it at
-    a lower priority (``run_behind``). TIMINGS, when given, records each phase.
+    a lower priority (``run_at_lower_priority``). TIMINGS, when given, records each phase.
     """
     from sticoop.database import build_database
     from sticoop.release.index import INDEX_FILE, read_merge, write_index
@@ -236,7 +229,7 @@ def build_release(
         database = tmp / artefact_names(pkg.name, pkg.version)["duckdb"]
         build = _timed(timings, "duckdb", build_database)
         background.start(build, pkg, database, cancel=background.cancel)
-        manifest, diff, check = run_behind(
+        manifest, diff, check = run_at_lower_priority(
             _check_and_write, pkg, tmp, target, previous, date, background, timings
         )
     with timings.phase("index"):

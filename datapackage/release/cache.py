@@ -83,7 +83,7 @@ def remove_stale_parts(folder: Path, max_age: float = STALE_PART_AGE) -> list[Pa
     """Delete the ``.<file>.*.part`` files in FOLDER left by a download that was killed.
 
     Only files untouched for MAX_AGE seconds go: a running download writes more often."""
-    removed = []
+    removed: list[Path] = []
     if not folder.is_dir():
         return removed
     limit = time.time() - max_age
@@ -112,7 +112,7 @@ class CachedFile:
 
 def _release_folders(cache: Path) -> list[tuple[str, str, Path]]:
     """(name, version, folder) of every ``<cache>/<name>/<version>/`` folder, oldest first."""
-    found = []
+    found: list[tuple[str, str, Path]] = []
     if not cache.is_dir():
         return found
     for name_dir in sorted(cache.iterdir()):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sticoop.atomic import write_atomic
 from sticoop.descriptor import Package
 from sticoop.diff import PackageDiff, TableDiff
 from sticoop.diff.tables import ADDED, CHANGES
 from sticoop.errors import UsageError
-from sticoop.release.files import write_atomic
+from sticoop.release.files import FILE_MODE
 
 HEADER = (
     "# Changelog\n\n"
@@ -110,7 +111,7 @@ def insert_section(path: Path, section: str, version: str, *, replace: bool = Fa
         head = text[:at].rstrip("\n") + "\n\n"
         rest = text[at:]
         text = head + section + ("\n" + rest if rest else "")
-    write_atomic(path, text.encode("utf-8"))
+    write_atomic(path, text.encode("utf-8"), mode=FILE_MODE, make_parents=True)
 
 
 def proposed_section(pkg: Package, previous: Path | None, dist: Path, date: str | None) -> str:
@@ -119,14 +120,16 @@ def proposed_section(pkg: Package, previous: Path | None, dist: Path, date: str 
     from contextlib import nullcontext
 
     from sticoop.diff import diff_packages
+    from sticoop.integrity import file_digest
     from sticoop.package_source import opened_package
     from sticoop.release.check import resolve_previous
     from sticoop.release.checksums import table_checksums
     from sticoop.release.dates import release_date
-    from sticoop.release.files import sha256_file
 
     prev = resolve_previous(previous, dist, pkg)
     with opened_package(prev) if prev else nullcontext(None) as old:
         diff = diff_packages(old, pkg, limit=NOTABLE)
     day = release_date(pkg.root, pkg.version, date)
-    return render_section(diff, day, table_checksums(pkg), sha256_file(pkg.descriptor_path))
+    return render_section(
+        diff, day, table_checksums(pkg), file_digest(pkg.descriptor_path, "sha256")
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sticoop.descriptor import Package
 from sticoop.diff import PackageDiff
+from sticoop.errors import ReleaseRefused
 from sticoop.release_layout import find_previous
 from sticoop.semver import NONE, bump_level, level_rank, parse_version
 
@@ -26,6 +27,15 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def refuse_if_failed(check: CheckResult) -> None:
+    """ReleaseRefused naming every problem of a failed release check."""
+    if not check.ok:
+        raise ReleaseRefused(
+            f"{check.name} {check.version}: " + "\n".join(check.problems),
+            hint="raise the version in datapackage.json (see docs/versioning.md)",
+        )
 
 
 def resolve_previous(previous: Path | None, dist: Path, pkg: Package) -> Path | None:

@@ -26,6 +26,7 @@ import hashlib
 import unicodedata
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from sticoop.descriptor import Package, Resource
@@ -33,6 +34,7 @@ from sticoop.release.files import arrow_bytes
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 Checksums = dict[str, dict[str, int | str]]
 _BATCH_ROWS = 64 * 1024
@@ -135,7 +137,7 @@ def _ranges(codes: list[int]) -> list[tuple[int, int]]:
 def _scan_sql(res: Resource, path: Path) -> tuple[str, bool]:
     """SELECT line, sort key per row; the line is NULL when a cell needs repair or the row is
     all empty. The bool says whether sort keys must strictly increase (a primary key)."""
-    from sticoop.ddl import literal
+    from sticoop.sql_text import quote_literal as literal
 
     cols = [f"c{i}" for i in range(len(res.fields))]
     names = res.field_names
@@ -233,7 +235,7 @@ def canonical_file_digest(
     return rows, digest.hexdigest()
 
 
-def _ordered(keys, last: str | None, strict: bool, pc) -> bool:  # noqa: ANN001
+def _ordered(keys: pa.Array, last: str | None, strict: bool, pc: ModuleType) -> bool:
     """Sort keys increase (strictly with a primary key) within the batch and from LAST on."""
     compare = pc.less if strict else pc.less_equal
     if last is not None and not compare(last, keys[0]).as_py():

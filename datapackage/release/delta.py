@@ -16,9 +16,9 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
+from sticoop.atomic import atomic_output
 from sticoop.diff.tables import DiffEngine
-from sticoop.errors import EnvironmentProblem
-from sticoop.release.files import arrow_bytes, atomic_output
+from sticoop.release.files import FILE_MODE, arrow_bytes
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -59,13 +59,10 @@ class _Output:
 
 def write_delta(engine: DiffEngine, path: Path) -> Written:
     """Write every change the engine found to PATH (atomically)."""
-    try:
-        with atomic_output(path) as fh:
-            out = _Output(fh)
-            for pair in engine.pairs:
-                out.mark()
-                for lines in engine.delta_lines(pair.name, out.rewind):
-                    out.write(lines)
-    except OSError as exc:
-        raise EnvironmentProblem(f"cannot write {path}: {exc.strerror}") from None
+    with atomic_output(path, mode=FILE_MODE, make_parents=True) as fh:
+        out = _Output(fh)
+        for pair in engine.pairs:
+            out.mark()
+            for lines in engine.delta_lines(pair.name, out.rewind):
+                out.write(lines)
     return Written(out.lines, out.digest.hexdigest())

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import os
 import socket
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -21,9 +19,10 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 
+from sticoop.atomic import atomic_output
 from sticoop.errors import (
     ChecksumMismatch,
     DiskWriteFailure,
@@ -40,6 +39,8 @@ INDEX_LIMIT = 16 << 20  # a release index larger than this is refused
 MAX_REDIRECTS = 5
 SCHEMES = ("http", "https")
 PART_SUFFIX = ".part"
+# downloaded files are the user's own, as the temporary files they were written to
+PART_MODE = 0o600
 _CHUNK = 1 << 16
 Progress = Callable[[int], None]
 
@@ -108,7 +109,10 @@ def _shut(sock: socket.socket) -> None:
 def _tracked(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
     """BASE whose sockets (the plain one, then the TLS one) are handed to a Deadline."""
 
+    # mypy cannot take a class held in a variable as a base: the one place it is told so
     class Tracked(base):  # type: ignore[valid-type,misc]
+        _create_connection: Callable[..., socket.socket]
+
         def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._deadline = deadline
@@ -155,11 +159,26 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
     max_redirections = MAX_REDIRECTS
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         check_scheme(urljoin(req.full_url, newurl), f"{req.full_url} redirects to", NetworkFailure)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
-    def http_error_302(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+    def http_error_302(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+    ) -> http.client.HTTPResponse | None:
         target = headers.get("location") or headers.get("uri")
         if target:  # checked before urllib's own test, which lets ftp: through
             try:
@@ -318,30 +337,17 @@ def download(
     SHA256, then renamed. A file that fails a check is deleted; TARGET is never left
     half-written, and the ``.part`` file is removed however the function is left (an error,
     Ctrl-C, or SIGTERM turned into an exception by the caller)."""
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=PART_SUFFIX, dir=target.parent
-        )
-    except OSError as exc:
-        raise DiskWriteFailure(f"cannot write into {target.parent}: {exc.strerror}") from None
-    tmp = Path(tmp_name)
-    try:
-        with (
-            os.fdopen(fd, "wb") as out,
-            _open(url, deadline) as resp,
-            _progress(show_progress, size) as bar,
-        ):
-            digest = _copy(resp, out, size, bar, deadline, url)
+    with (
+        atomic_output(target, mode=PART_MODE, suffix=PART_SUFFIX, error=DiskWriteFailure) as out,
+        _open(url, deadline) as resp,
+        _progress(show_progress, size) as bar,
+    ):
+        digest = _copy(resp, out, size, bar, deadline, url)
         if digest != sha256.lower():
             raise ChecksumMismatch(
                 f"{target.name}: SHA-256 {digest} differs from the index's {sha256}; "
                 "the file was deleted"
             )
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise DiskWriteFailure(f"cannot write {target}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -1,19 +1,16 @@
-"""File helpers for releases: SHA-256, atomic writes, byte-reproducible zip archives."""
+"""File helpers for releases: byte-reproducible zip archives, string buffers, folder swaps."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import secrets
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
-from sticoop.errors import EnvironmentProblem, ReleaseRefused
+from sticoop.atomic import atomic_output
+from sticoop.errors import ReleaseRefused
 from sticoop.release_layout import unsafe_relative_reason
 
 if TYPE_CHECKING:
@@ -24,66 +21,6 @@ FILE_MODE = 0o644
 # zlib's default level: a few per cent larger than level 9 on CSV, and two to three times faster
 ZIP_LEVEL = 6
 _CHUNK = 1 << 20
-
-
-def sha256_bytes(data: bytes) -> str:
-    """Hex SHA-256 of DATA."""
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of the file at PATH, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-@contextmanager
-def atomic_path(path: Path, *, companions: tuple[str, ...] = ()) -> Iterator[Path]:
-    """A fresh temporary path beside PATH (not created) for a writer that opens files by
-    name (DuckDB); on success it replaces PATH. However the block is left, the temporary file
-    and its COMPANIONS (suffixes such as ``.wal``) are gone afterwards."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        yield tmp
-        tmp.chmod(FILE_MODE)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        for suffix in companions:
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[BinaryIO]:
-    """Open a temporary file beside PATH for writing; on success it replaces PATH.
-
-    The one atomic writer of releases (``write_atomic``, the zips, the delta); ``atomic_path``
-    is its form for writers that need a file name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write DATA to PATH atomically (temporary file in the same directory, then rename)."""
-    try:
-        with atomic_output(path) as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise EnvironmentProblem(f"cannot write {path}: {exc.strerror}") from None
 
 
 def zip_entry(name: str) -> zipfile.ZipInfo:
@@ -107,21 +44,21 @@ def write_zip(path: Path, entries: Mapping[str, bytes | Path], *, compress: bool
         if reason is not None:
             raise ReleaseRefused(f"{path.name}: refusing the zip member name {name!r} ({reason})")
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    try:
-        with atomic_output(path) as fh, zipfile.ZipFile(fh, "w") as zf:
-            for name in sorted(entries):
-                info = zip_entry(name)
-                info.compress_type = method
-                content = entries[name]
-                if isinstance(content, bytes):
-                    zf.writestr(info, content, compress_type=method, compresslevel=ZIP_LEVEL)
-                    continue
-                _set_level(info, ZIP_LEVEL)
-                info.file_size = content.stat().st_size  # as writestr sets it: same header
-                with content.open("rb") as src, zf.open(info, "w") as dest:
-                    shutil.copyfileobj(src, dest, _CHUNK)
-    except OSError as exc:
-        raise EnvironmentProblem(f"cannot write {path}: {exc.strerror}") from None
+    with (
+        atomic_output(path, mode=FILE_MODE, make_parents=True) as fh,
+        zipfile.ZipFile(fh, "w") as zf,
+    ):
+        for name in sorted(entries):
+            info = zip_entry(name)
+            info.compress_type = method
+            content = entries[name]
+            if isinstance(content, bytes):
+                zf.writestr(info, content, compress_type=method, compresslevel=ZIP_LEVEL)
+                continue
+            _set_level(info, ZIP_LEVEL)
+            info.file_size = content.stat().st_size  # as writestr sets it: same header
+            with content.open("rb") as src, zf.open(info, "w") as dest:
+                shutil.copyfileobj(src, dest, _CHUNK)
 
 
 def _set_level(info: zipfile.ZipInfo, level: int) -> None:
@@ -129,7 +66,8 @@ def _set_level(info: zipfile.ZipInfo, level: int) -> None:
     if hasattr(info, "compress_level"):
         info.compress_level = level
     else:
-        info._compresslevel = level  # noqa: SLF001
+        # typeshed does not declare the private attribute that 3.11 and 3.12 read
+        info._compresslevel = level  # type: ignore[attr-defined]  # noqa: SLF001
 
 
 def arrow_bytes(array: pa.Array) -> pa.Buffer:

@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from sticoop.errors import IndexInvalid, UnknownVersion, UsageError
+from sticoop.integrity import file_digest
 from sticoop.release.fetch import SCHEMES, check_scheme
-from sticoop.release.files import sha256_file
 from sticoop.release_layout import RELEASE_JSON, release_dir_name, unsafe_name_reason
 from sticoop.semver import is_version, parse_version
 
@@ -56,7 +56,7 @@ def index_entry(folder: Path, base_url: str = "") -> tuple[str, dict[str, Any]]:
         "url": _url(base_url, version, folder.name, RELEASE_JSON),
         "file": RELEASE_JSON,
         "size": release_file.stat().st_size,
-        "sha256": sha256_file(release_file),
+        "sha256": file_digest(release_file, "sha256"),
     }
     entry = {
         "version": version,
@@ -277,11 +277,12 @@ def write_index(
 ) -> dict[str, Any]:
     """Write ``releases.json`` for the releases under DIST, merged into the index MERGE (or
     the index MERGED, already read by ``read_merge``)."""
-    from sticoop.release.files import write_atomic
+    from sticoop.atomic import write_atomic
+    from sticoop.release.files import FILE_MODE
 
     previous = merged if merged is not None else read_merge(merge)
     index = build_index(dist, base_url, previous)
     data = (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     parse_index(data, str(output))  # never publish an index that downloads would refuse
-    write_atomic(output, data)
+    write_atomic(output, data, mode=FILE_MODE, make_parents=True)
     return index

@@ -10,10 +10,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sticoop.atomic import write_atomic
 from sticoop.descriptor import Package
 from sticoop.diff import PackageDiff
+from sticoop.integrity import file_digest
 from sticoop.release.checksums import Checksums, table_checksums
-from sticoop.release.files import sha256_file, write_atomic, zip_unpacked_size
+from sticoop.release.files import FILE_MODE, zip_unpacked_size
 from sticoop.release_layout import RELEASE_JSON, SUMS_FILE
 
 Digests = dict[Path, str]
@@ -22,7 +24,7 @@ Digests = dict[Path, str]
 def digest(path: Path, digests: Digests) -> str:
     """SHA-256 of PATH, computed once per build (the delta's while it was written)."""
     if path not in digests:
-        digests[path] = sha256_file(path)
+        digests[path] = file_digest(path, "sha256")
     return digests[path]
 
 
@@ -57,7 +59,7 @@ def release_manifest(
         "previous_version": diff.old_version,
         "change_level": diff.required_level if diff.old_version else "initial",
         "licenses": pkg.raw.get("licenses", []),
-        "descriptor_sha256": sha256_file(pkg.descriptor_path),
+        "descriptor_sha256": file_digest(pkg.descriptor_path, "sha256"),
         "tables": table_checksums(pkg) if checksums is None else checksums,
         "artefacts": artefacts,
         "generator": f"sticoop {__version__}",
@@ -67,7 +69,7 @@ def release_manifest(
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """Write release.json into FOLDER (atomically)."""
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    write_atomic(folder / RELEASE_JSON, text.encode("utf-8"))
+    write_atomic(folder / RELEASE_JSON, text.encode("utf-8"), mode=FILE_MODE, make_parents=True)
 
 
 def write_sums(folder: Path, digests: Digests | None = None) -> None:
@@ -75,4 +77,4 @@ def write_sums(folder: Path, digests: Digests | None = None) -> None:
     digests = {} if digests is None else digests
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != SUMS_FILE)
     lines = "".join(f"{digest(p, digests)}  {p.name}\n" for p in files)
-    write_atomic(folder / SUMS_FILE, lines.encode("utf-8"))
+    write_atomic(folder / SUMS_FILE, lines.encode("utf-8"), mode=FILE_MODE, make_parents=True)

@@ -79,18 +79,6 @@ def _csv_options(pkg: Package, res: Resource) -> dict[str, Any]:
     }
 
 
-def _read_text_columns(pkg: Package, res: Resource) -> pa.Table:
-    """The CSV with every column as text and empty cells as nulls (no type inference)."""
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    path = pkg.csv_path(res.name)
-    try:
-        return pcsv.read_csv(path, **_csv_options(pkg, res))
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise DataError(f"{path}: cannot read for Parquet: {exc}") from None
-
-
 def _text_batches(pkg: Package, res: Resource) -> Iterator[pa.RecordBatch]:
     """The CSV's record batches in file order, every column as text (see ``_csv_options``)."""
     import pyarrow as pa
@@ -134,11 +122,6 @@ def _typed(text: pa.Table | pa.RecordBatch, pkg: Package, res: Resource) -> pa.T
     return pa.Table.from_arrays(columns, schema=arrow_schema(pkg, res))
 
 
-def arrow_table(pkg: Package, res: Resource) -> pa.Table:
-    """TABLE read from its CSV and typed per the descriptor, rows in file order."""
-    return _typed(_read_text_columns(pkg, res), pkg, res)
-
-
 def _row_groups(pkg: Package, res: Resource) -> Iterator[pa.Table]:
     """The typed table in slices of exactly ROW_GROUP_ROWS rows (the last one shorter), each
     in one contiguous chunk: the Parquet writer's pages follow the chunks of its input, so
@@ -173,22 +156,13 @@ def write_parquet(pkg: Package, res: Resource, sink: str | Path | Any) -> None:
             writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
 
 
-def parquet_bytes(pkg: Package, res: Resource) -> bytes:
-    """The Parquet file of one table as bytes (see ``write_parquet``)."""
-    import pyarrow as pa
-
-    sink = pa.BufferOutputStream()
-    write_parquet(pkg, res, sink)
-    return sink.getvalue().to_pybytes()
-
-
 def parquet_descriptor(pkg: Package, written: dict[str, Path]) -> bytes:
     """``datapackage.json`` of the Parquet package: the descriptor with each table's path,
     format and media type those of its Parquet file WRITTEN[name] (beside the descriptor),
     its ``bytes`` and ``hash`` those of that file, and the CSV-only properties dropped."""
     import copy
 
-    from sticoop.release.files import sha256_file
+    from sticoop.integrity import file_digest
 
     raw = copy.deepcopy(pkg.raw)
     for resource in raw.get("resources", []):
@@ -201,5 +175,5 @@ def parquet_descriptor(pkg: Package, written: dict[str, Path]) -> bytes:
         resource["format"] = "parquet"
         resource["mediatype"] = MEDIATYPE
         resource["bytes"] = path.stat().st_size
-        resource["hash"] = f"sha256:{sha256_file(path)}"
+        resource["hash"] = f"sha256:{file_digest(path, 'sha256')}"
     return (json.dumps(raw, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -10,6 +10,7 @@ ignores the range. The ``.part`` file is removed however the function is left.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import re
 import tempfile
@@ -66,14 +67,14 @@ class _Part:
         self.size += len(chunk)
 
 
-def _total(resp_status: int, headers: object, offset: int) -> int | None:
+def _total(resp_status: int, headers: http.client.HTTPMessage, offset: int) -> int | None:
     """The size of the whole file as the answer announces it (None when unknown)."""
     if resp_status == 206:
-        match = _RANGE.fullmatch(str(headers.get("Content-Range", "")).strip())  # type: ignore[attr-defined]
+        match = _RANGE.fullmatch(str(headers.get("Content-Range", "")).strip())
         if match and match.group(3) != "*":
             return int(match.group(3))
         return None
-    length = headers.get("Content-Length", "")  # type: ignore[attr-defined]
+    length = headers.get("Content-Length", "")
     return int(length) if str(length).isdigit() and len(str(length)) < 20 else None
 
 

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sticoop.atomic import write_atomic
 from sticoop.errors import DiskWriteFailure
+from sticoop.integrity import file_digest
 from sticoop.release.fetch import PART_SUFFIX
-from sticoop.release.files import sha256_file, write_atomic
+from sticoop.release.files import FILE_MODE
 
 OBJECTS = "sha256"
 URLS = "urls"
@@ -65,7 +67,9 @@ def cached_object(cache: Path, sha256: str, size: int | None = None) -> Path | N
         return None
     if not path.is_file() or path.is_symlink():
         return None
-    if (size is not None and path.stat().st_size != size) or sha256_file(path) != sha256.lower():
+    if (size is not None and path.stat().st_size != size) or file_digest(
+        path, "sha256"
+    ) != sha256.lower():
         path.unlink(missing_ok=True)
         return None
     return path
@@ -105,7 +109,8 @@ def write_record(cache: Path, url: str, size: int, sha256: str) -> UrlRecord:
     """Remember that URL served SIZE bytes with this SHA-256, now."""
     record = UrlRecord(url, size, sha256, now())
     body = {"url": url, "size": size, "sha256": sha256, "date": record.date}
-    write_atomic(_record_path(cache, url), json.dumps(body, indent=2).encode() + b"\n")
+    data = json.dumps(body, indent=2).encode() + b"\n"
+    write_atomic(_record_path(cache, url), data, mode=FILE_MODE, make_parents=True)
     return record
 
 
