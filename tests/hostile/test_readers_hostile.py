@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sticoop.csvread import MAX_LINE, CsvReadError, check_lines
 from sticoop.descriptor import load_package
 from sticoop.safefiles import FileKind, inspect_resource
 
@@ -220,3 +221,30 @@ def test_info_names_a_fifo_instead_of_counting_it(dataset: Path, tmp_path: Path)
         for line in result.stdout.splitlines()
         if line.strip()
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "long_len"),
+    [
+        (0, MAX_LINE + 1),  # at the start
+        (MAX_LINE // 2 - 3, MAX_LINE + 1),  # straddling two of the proof's blocks
+        (3 * MAX_LINE + 17, MAX_LINE + 1),  # in the middle of a large file
+        (5 * MAX_LINE, 2 * MAX_LINE),  # well past the limit
+    ],
+)
+def test_check_lines_finds_a_long_line_wherever_it_sits(
+    tmp_path: Path, before: int, long_len: int
+) -> None:
+    """The cheap proof (a line break in every half-limit block) never hides a long line."""
+    path = tmp_path / "t.csv"
+    short = b"a,b\n" * (before // 4)
+    path.write_bytes(short + b"x" * long_len + b"\n" + b"a,b\n" * 1000)
+    with pytest.raises(CsvReadError, match=r"longer than"):
+        check_lines(path)
+
+
+def test_check_lines_accepts_lines_just_under_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    line = b"y" * MAX_LINE + b"\n"  # exactly the limit: allowed
+    path.write_bytes(b"a,b\n" * 100 + line * 3 + b"a,b\n" * 100)
+    check_lines(path)
