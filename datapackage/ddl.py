@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from sticoop.descriptor import Field, ForeignKey, Package, Resource
-from sticoop.errors import DataError
 from sticoop.sql_text import quote_ident, quote_literal
+from sticoop.table_graph import referenced_first
 from sticoop.views import VIEWS
 
 _SCALAR_TYPES = {
@@ -235,19 +235,9 @@ def primary_key_statement(res: Resource) -> str:
 
 def table_order(pkg: Package) -> list[Resource]:
     """Resources ordered so every referenced table comes before the tables referencing it."""
-    done: list[str] = []
-    pending = list(pkg.resources)
-    while pending:
-        for res in pending:
-            deps = {fk.resource for fk in enforceable_foreign_keys(pkg, res)} - {res.name}
-            if deps <= set(done):
-                done.append(res.name)
-                pending.remove(res)
-                break
-        else:
-            names = ", ".join(r.name for r in pending)
-            raise DataError(f"foreign keys between tables form a cycle: {names}")
-    return [pkg.resource(n) for n in done]
+    return referenced_first(
+        pkg.resources, lambda res: {fk.resource for fk in enforceable_foreign_keys(pkg, res)}
+    )
 
 
 def view_statements(pkg: Package, *, base: str | Path | None = None) -> list[str]:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from sticoop.descriptor import ForeignKey, Package, Resource
 from sticoop.sql_results import one_row
+from sticoop.table_graph import referenced_first
 from sticoop.validators.crosstable import PRELUDES, RULES, retired_rules
 from sticoop.validators.keys import cycle_sql, self_references
 from sticoop.validators.loading import read_csv_sql
@@ -341,18 +342,10 @@ def _plan(pkg: Package, retirable: dict[str, str]) -> _Plan:
 
 
 def _load_order(pkg: Package) -> list[Resource]:
-    """Referenced tables before the tables referring to them (self-references aside)."""
-    pending, order = list(pkg.resources), list[Resource]()
-    while pending:
-        done = {r.name for r in order}
-        ready = [
-            r
-            for r in pending
-            if all(fk.resource in done or fk.resource == r.name for fk in r.foreign_keys)
-        ] or pending[:1]  # a cycle between tables: break it anywhere
-        order += ready
-        pending = [r for r in pending if r not in ready]
-    return order
+    """Referenced tables before the tables referring to them (a cycle broken anywhere)."""
+    return referenced_first(
+        pkg.resources, lambda res: {fk.resource for fk in res.foreign_keys}, break_cycles=True
+    )
 
 
 def _implied_fields(pkg: Package) -> set[tuple[str, str]]:
