@@ -89,3 +89,15 @@ def cli(capsys, monkeypatch):
         return Result(code, out, err)
 
     return run
+
+
+@pytest.fixture
+def run(cli):
+    """The CLI in-process; every result is checked for the absence of a traceback."""
+
+    def call(*args: str):
+        result = cli(*args)
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    return call

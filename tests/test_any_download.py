@@ -40,16 +40,6 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def run(cli):
-    def call(*args: str):
-        result = cli(*args)
-        assert "Traceback" not in result.stderr, result.stderr
-        return result
-
-    return call
-
-
 def _descriptor() -> dict:
     return json.loads((PACKAGES / CC / "datapackage.json").read_text(encoding="utf-8"))
 

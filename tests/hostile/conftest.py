@@ -94,15 +94,3 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
     monkeypatch.delenv("STICOOP_INDEX_URL", raising=False)
     monkeypatch.chdir(box.work)
     return box
-
-
-@pytest.fixture
-def run(cli):
-    """The CLI in-process; every result is checked for the absence of a traceback."""
-
-    def call(*args: str):
-        result = cli(*args)
-        assert "Traceback" not in result.stderr, result.stderr
-        return result
-
-    return call

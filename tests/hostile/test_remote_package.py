@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import temporaries, tree_hash
 from .server import Route, make_zip
-from .test_transfer import _sticoop, _wait_for_part
+from .test_transfer import _interrupt, _sticoop
 
 CSV = b"id,name\n1,alpha\n2,beta\n"
 
@@ -133,15 +133,7 @@ def test_signal_during_a_package_download_leaves_nothing(site, sandbox, signum) 
     site.routes["/pkg/data/t.csv"] = Route(CSV * 2000, drip_after=1000, drip_delay=0.05)
     before = tree_hash(sandbox.root, skip=("cache",))
     proc = _sticoop("download", url, "--quiet", cwd=sandbox.work, cache=sandbox.cache)
-    try:
-        part = _wait_for_part(sandbox.cache, proc)
-        time.sleep(0.2)
-        proc.send_signal(signum)
-        _out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    part, err = _interrupt(proc, sandbox.cache, signum)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "interrupted" in err
     assert not part.exists()

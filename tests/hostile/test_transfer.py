@@ -157,6 +157,21 @@ def _wait_for_part(cache: Path, proc: subprocess.Popen[str], seconds: float = 30
     pytest.fail("no .part file appeared")
 
 
+def _interrupt(proc: subprocess.Popen[str], cache: Path, signum: int) -> tuple[Path, str]:
+    """Send SIGNUM to PROC once its download is well under way: the .part file it had and
+    its stderr (the process is killed if it does not end)."""
+    try:
+        part = _wait_for_part(cache, proc)
+        time.sleep(0.2)  # well into the transfer
+        proc.send_signal(signum)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return part, err
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_during_download_leaves_no_part_file(site, sandbox, signum) -> None:
     site.publish(valid_zip() + b"\0" * 20_000)
@@ -166,15 +181,7 @@ def test_signal_during_download_leaves_no_part_file(site, sandbox, signum) -> No
     proc = _sticoop(
         "download", "--index-url", site.index_url, "--quiet", cwd=sandbox.work, cache=sandbox.cache
     )
-    try:
-        part = _wait_for_part(sandbox.cache, proc)
-        time.sleep(0.2)  # well into the transfer
-        proc.send_signal(signum)
-        _out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    part, err = _interrupt(proc, sandbox.cache, signum)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "interrupted" in err
     assert not part.exists()
